@@ -1,0 +1,247 @@
+/**
+ * The database schema: the seven IMDb tables (a column per header field, named as the header), the
+ * normalised genres, and the sync bookkeeping. Migrations are generated from this file by drizzle-kit.
+ *
+ * IMDb keys (tt0000001, nm0000001) are stored as their number (`tid`, `nid`), the primary key; the
+ * text key is a virtual column computed from it. A numeric key keeps the table in the files' own
+ * order (numeric, so tt9999999 comes before tt10000000), which the incremental merge relies on.
+ */
+import { type SQL, sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  customType,
+  datetime,
+  decimal,
+  index,
+  int,
+  mediumtext,
+  mysqlEnum,
+  mysqlTable,
+  primaryKey,
+  smallint,
+  text,
+  tinyint,
+  varchar,
+} from "drizzle-orm/mysql-core";
+
+/** BINARY(8) that round-trips Buffers (drizzle's own binary() decodes bytes as text). */
+export const binary8 = customType<{ data: Buffer; driverData: Buffer }>({
+  dataType: () => "binary(8)",
+  fromDriver: (value) => value,
+  toDriver: (value) => value,
+});
+
+/** Text compared byte for byte (genre names that differ only in case are different genres). */
+const binaryCollatedVarchar = customType<{ data: string; config: { length: number } }>({
+  dataType: (config) => `varchar(${config?.length ?? 255}) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
+});
+
+/** The IMDb text key from its number: 7 digits at least, zero padded (tt0000001, tt10000000). */
+export function textKey(prefix: "tt" | "nm", numberColumn: string): SQL {
+  return sql.raw(`concat('${prefix}', lpad(\`${numberColumn}\`, greatest(7, length(\`${numberColumn}\`)), '0'))`);
+}
+
+const titleNumber = () => int("tid", { unsigned: true }).notNull();
+const titleKey = (name: string) =>
+  varchar(name, { length: 12 }).generatedAlwaysAs(textKey("tt", "tid"), { mode: "virtual" });
+const rowHash = () => binary8("row_hash").notNull();
+const year = (name: string) => smallint(name, { unsigned: true });
+
+export const nameBasics = mysqlTable(
+  "name_basics",
+  {
+    nid: int("nid", { unsigned: true }).notNull().primaryKey(),
+    nconst: varchar("nconst", { length: 12 }).generatedAlwaysAs(textKey("nm", "nid"), { mode: "virtual" }),
+    primaryName: varchar("primaryName", { length: 512 }),
+    birthYear: year("birthYear"),
+    deathYear: year("deathYear"),
+    primaryProfession: varchar("primaryProfession", { length: 255 }),
+    knownForTitles: varchar("knownForTitles", { length: 255 }),
+    rowHash: rowHash(),
+  },
+  (t) => [index("name_basics_primaryName").on(t.primaryName)],
+);
+
+export const titleBasics = mysqlTable(
+  "title_basics",
+  {
+    tid: titleNumber().primaryKey(),
+    tconst: titleKey("tconst"),
+    titleType: varchar("titleType", { length: 32 }),
+    primaryTitle: varchar("primaryTitle", { length: 768 }),
+    originalTitle: varchar("originalTitle", { length: 768 }),
+    isAdult: tinyint("isAdult", { unsigned: true }),
+    startYear: year("startYear"),
+    endYear: year("endYear"),
+    runtimeMinutes: int("runtimeMinutes", { unsigned: true }),
+    genres: varchar("genres", { length: 255 }),
+    rowHash: rowHash(),
+  },
+  (t) => [
+    index("title_basics_startYear").on(t.startYear),
+    index("title_basics_genres").on(t.genres),
+    index("title_basics_primaryTitle").on(t.primaryTitle),
+  ],
+);
+
+export const titleAkas = mysqlTable(
+  "title_akas",
+  {
+    tid: titleNumber(),
+    titleId: titleKey("titleId"),
+    ordering: smallint("ordering", { unsigned: true }).notNull(),
+    title: varchar("title", { length: 768 }),
+    region: varchar("region", { length: 16 }),
+    language: varchar("language", { length: 16 }),
+    types: varchar("types", { length: 255 }),
+    attributes: varchar("attributes", { length: 255 }),
+    isOriginalTitle: tinyint("isOriginalTitle", { unsigned: true }),
+    rowHash: rowHash(),
+  },
+  (t) => [primaryKey({ columns: [t.tid, t.ordering] }), index("title_akas_title").on(t.title)],
+);
+
+export const titleCrew = mysqlTable("title_crew", {
+  tid: titleNumber().primaryKey(),
+  tconst: titleKey("tconst"),
+  directors: mediumtext("directors"),
+  writers: mediumtext("writers"),
+  rowHash: rowHash(),
+});
+
+export const titleEpisode = mysqlTable(
+  "title_episode",
+  {
+    tid: titleNumber().primaryKey(),
+    tconst: titleKey("tconst"),
+    parentTconst: varchar("parentTconst", { length: 12 }),
+    seasonNumber: int("seasonNumber", { unsigned: true }),
+    episodeNumber: int("episodeNumber", { unsigned: true }),
+    rowHash: rowHash(),
+  },
+  (t) => [index("title_episode_parentTconst").on(t.parentTconst)],
+);
+
+export const titlePrincipals = mysqlTable(
+  "title_principals",
+  {
+    tid: titleNumber(),
+    tconst: titleKey("tconst"),
+    ordering: smallint("ordering", { unsigned: true }).notNull(),
+    nconst: varchar("nconst", { length: 12 }),
+    category: varchar("category", { length: 64 }),
+    job: varchar("job", { length: 1024 }),
+    characters: text("characters"),
+    rowHash: rowHash(),
+  },
+  (t) => [primaryKey({ columns: [t.tid, t.ordering] }), index("title_principals_nconst").on(t.nconst)],
+);
+
+export const titleRatings = mysqlTable(
+  "title_ratings",
+  {
+    tid: titleNumber().primaryKey(),
+    tconst: titleKey("tconst"),
+    averageRating: decimal("averageRating", { precision: 3, scale: 1 }),
+    numVotes: int("numVotes", { unsigned: true }),
+    rowHash: rowHash(),
+  },
+  (t) => [index("title_ratings_numVotes").on(t.numVotes)],
+);
+
+export const genres = mysqlTable("genres", {
+  genreId: smallint("genre_id", { unsigned: true }).notNull().primaryKey(),
+  genreName: binaryCollatedVarchar("genre_name", { length: 64 }).notNull().unique("genres_genre_name"),
+});
+
+export const titleGenres = mysqlTable(
+  "title_genres",
+  {
+    tid: titleNumber(),
+    tconst: titleKey("tconst"),
+    genreId: smallint("genre_id", { unsigned: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tid, t.genreId] }), index("title_genres_genre_tid").on(t.genreId, t.tid)],
+);
+
+export const runStatuses = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+export const runModes = ["first-run", "incremental"] as const;
+
+export const etlRuns = mysqlTable(
+  "etl_runs",
+  {
+    id: int("id", { unsigned: true }).autoincrement().primaryKey(),
+    mode: mysqlEnum("mode", runModes).notNull(),
+    trigger: varchar("trigger", { length: 16 }).notNull(),
+    source: varchar("source", { length: 1024 }).notNull(),
+    tables: varchar("tables", { length: 255 }),
+    forceDeletes: boolean("force_deletes").notNull().default(false),
+    status: mysqlEnum("status", runStatuses).notNull().default("queued"),
+    createdAt: datetime("created_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
+    startedAt: datetime("started_at", { mode: "date", fsp: 3 }),
+    finishedAt: datetime("finished_at", { mode: "date", fsp: 3 }),
+    heartbeatAt: datetime("heartbeat_at", { mode: "date", fsp: 3 }),
+    cancelRequested: boolean("cancel_requested").notNull().default(false),
+    error: text("error"),
+  },
+  (t) => [index("etl_runs_status").on(t.status, t.id)],
+);
+
+export const tableStatuses = ["pending", "running", "succeeded", "skipped", "failed"] as const;
+
+/** One row per run and table: the counters a run reports, and the time spent per stage. */
+export const etlRunTables = mysqlTable(
+  "etl_run_tables",
+  {
+    runId: int("run_id", { unsigned: true }).notNull(),
+    tableName: varchar("table_name", { length: 32 }).notNull(),
+    status: mysqlEnum("status", tableStatuses).notNull().default("pending"),
+    stage: varchar("stage", { length: 32 }),
+    rowsRead: bigint("rows_read", { mode: "number", unsigned: true }).notNull().default(0),
+    inserted: bigint("inserted", { mode: "number", unsigned: true }).notNull().default(0),
+    updated: bigint("updated", { mode: "number", unsigned: true }).notNull().default(0),
+    unchanged: bigint("unchanged", { mode: "number", unsigned: true }).notNull().default(0),
+    deleted: bigint("deleted", { mode: "number", unsigned: true }).notNull().default(0),
+    deletesWithheld: bigint("deletes_withheld", { mode: "number", unsigned: true }).notNull().default(0),
+    rejected: bigint("rejected", { mode: "number", unsigned: true }).notNull().default(0),
+    duplicates: bigint("duplicates", { mode: "number", unsigned: true }).notNull().default(0),
+    bytesRead: bigint("bytes_read", { mode: "number", unsigned: true }).notNull().default(0),
+    bytesTotal: bigint("bytes_total", { mode: "number", unsigned: true }),
+    secondsDownload: decimal("seconds_download", { precision: 10, scale: 3, mode: "number" }).notNull().default(0),
+    secondsLoad: decimal("seconds_load", { precision: 10, scale: 3, mode: "number" }).notNull().default(0),
+    secondsApply: decimal("seconds_apply", { precision: 10, scale: 3, mode: "number" }).notNull().default(0),
+    secondsIndex: decimal("seconds_index", { precision: 10, scale: 3, mode: "number" }).notNull().default(0),
+    message: varchar("message", { length: 1024 }),
+    error: text("error"),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.tableName] })],
+);
+
+export const etlRejects = mysqlTable(
+  "etl_rejects",
+  {
+    id: bigint("id", { mode: "number", unsigned: true }).autoincrement().primaryKey(),
+    runId: int("run_id", { unsigned: true }).notNull(),
+    tableName: varchar("table_name", { length: 32 }).notNull(),
+    file: varchar("file", { length: 64 }).notNull(),
+    lineNumber: bigint("line_number", { mode: "number", unsigned: true }).notNull(),
+    reason: varchar("reason", { length: 255 }).notNull(),
+    line: text("line").notNull(),
+  },
+  (t) => [index("etl_rejects_run").on(t.runId, t.tableName, t.lineNumber)],
+);
+
+/** What was last downloaded per IMDb file, for conditional requests (ETag / Last-Modified). */
+export const etlSources = mysqlTable("etl_sources", {
+  file: varchar("file", { length: 64 }).notNull().primaryKey(),
+  url: varchar("url", { length: 1024 }).notNull(),
+  etag: varchar("etag", { length: 255 }),
+  lastModified: varchar("last_modified", { length: 64 }),
+  contentLength: bigint("content_length", { mode: "number", unsigned: true }),
+  syncedAt: datetime("synced_at", { mode: "date", fsp: 3 }),
+});
+
+export type EtlRun = typeof etlRuns.$inferSelect;
+export type EtlRunTable = typeof etlRunTables.$inferSelect;
+export type EtlReject = typeof etlRejects.$inferSelect;

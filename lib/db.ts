@@ -1,0 +1,50 @@
+/**
+ * The one place that opens database connections: a mysql2 pool per URL (cached on globalThis so
+ * dev reloads and repeated imports share it) and the drizzle instance over it.
+ */
+import { drizzle, type MySql2Database } from "drizzle-orm/mysql2";
+import mysql from "mysql2/promise";
+import * as schema from "../db/schema";
+import { env } from "./env";
+
+export type Pool = mysql.Pool;
+export type Db = MySql2Database<typeof schema>;
+
+const cache = globalThis as unknown as { imdbPools?: Map<string, Pool> };
+
+export function databaseUrl(): string {
+  if (!env.DATABASE_URL) {
+    throw new Error("DATABASE_URL is not set: start through `npm start` (private database) or set it.");
+  }
+  return env.DATABASE_URL;
+}
+
+/** A pool for the given server; one per URL for the life of the process. */
+export function getPool(url: string = databaseUrl()): Pool {
+  cache.imdbPools ??= new Map();
+  let pool = cache.imdbPools.get(url);
+  if (!pool) {
+    pool = mysql.createPool({
+      uri: url,
+      connectionLimit: 10,
+      charset: "utf8mb4_unicode_ci",
+      timezone: "Z",
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+      enableKeepAlive: true,
+    });
+    cache.imdbPools.set(url, pool);
+  }
+  return pool;
+}
+
+export function getDb(url?: string): Db {
+  return drizzle(getPool(url), { schema, mode: "default" });
+}
+
+/** Closes every pool this process opened (CLI and tests). */
+export async function closePools(): Promise<void> {
+  const pools = [...(cache.imdbPools?.values() ?? [])];
+  cache.imdbPools?.clear();
+  await Promise.all(pools.map((pool) => pool.end()));
+}

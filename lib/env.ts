@@ -1,0 +1,52 @@
+/**
+ * The only reader of process.env. Every setting is validated once, here; an empty string counts as unset.
+ */
+import { z } from "zod";
+
+const emptyAsUnset = (value: unknown) => (value === "" ? undefined : value);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyAsUnset, schema.optional());
+const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
+  z.preprocess(emptyAsUnset, schema.default(fallback as never));
+
+const schema = z.object({
+  NODE_ENV: withDefault(z.enum(["development", "production", "test"]), "development"),
+  /** mysql://user:pass@host:port/db. Unset: the private server under .data/ is used. */
+  DATABASE_URL: optional(z.string().url()),
+  HOST: withDefault(z.string(), "127.0.0.1"),
+  PORT: withDefault(z.coerce.number().int().positive(), 3000),
+  /** Port of the private database server (only used when DATABASE_URL is unset). */
+  PRIVATE_DB_PORT: withDefault(z.coerce.number().int().positive(), 33306),
+  DATA_DIR: withDefault(z.string(), ".data"),
+  LOG_DIR: withDefault(z.string(), "logs"),
+  LOG_LEVEL: withDefault(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]), "info"),
+  IMDB_BASE_URL: withDefault(z.string().url(), "https://datasets.imdbws.com/"),
+  /** A folder of IMDb .tsv.gz / .tsv files offered as the "local folder" source. */
+  IMDB_LOCAL_DIR: optional(z.string()),
+  /** Where downloaded .tsv.gz files are kept between runs (conditional GET needs them). */
+  DOWNLOAD_DIR: optional(z.string()),
+  /** Rows per staging batch; bounds memory whatever the file size. */
+  CHUNK_ROWS: withDefault(z.coerce.number().int().min(100), 20000),
+  /** A file that shrinks by more than this share against the last good sync keeps its deletes back. */
+  DELETE_GUARD_SHARE: withDefault(z.coerce.number().min(0).max(1), 0.1),
+  /** A run with more rejected lines than this (in all) fails. */
+  MAX_REJECTS: withDefault(z.coerce.number().int().min(0), 1000),
+  HTTP_TIMEOUT_MS: withDefault(z.coerce.number().int().positive(), 60000),
+  HTTP_RETRIES: withDefault(z.coerce.number().int().min(0), 3),
+  ADMIN_PASSWORD: optional(z.string()),
+  ADMIN_TOKEN: optional(z.string()),
+  /** Cron expression for scheduled incremental syncs from IMDb, e.g. "30 3 * * *". */
+  SYNC_SCHEDULE: optional(z.string()),
+});
+
+export type Env = z.infer<typeof schema>;
+
+function load(): Env {
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`Invalid configuration in the environment:\n${problems}`);
+  }
+  return parsed.data;
+}
+
+export const env: Env = load();

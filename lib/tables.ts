@@ -1,0 +1,28 @@
+/** Row counts of the IMDb tables, for the overview (estimates from the server's statistics). */
+import "server-only";
+import type { RowDataPacket } from "mysql2";
+import { getPool } from "./db";
+
+export const imdbTables = [
+  "name_basics",
+  "title_basics",
+  "title_akas",
+  "title_crew",
+  "title_episode",
+  "title_principals",
+  "title_ratings",
+] as const;
+
+export interface TableSummary {
+  table: string;
+  rows: number;
+}
+
+/** Uses information_schema estimates: an exact COUNT(*) over 100 M rows takes too long for a page. */
+export async function tableSummaries(): Promise<TableSummary[]> {
+  const [rows] = await getPool().query<RowDataPacket[]>(
+    "SELECT table_name AS t, table_rows AS n FROM information_schema.tables WHERE table_schema = DATABASE()",
+  );
+  const counts = new Map(rows.map((r) => [String(r.t), Number(r.n ?? 0)]));
+  return imdbTables.map((table) => ({ table, rows: counts.get(table) ?? 0 }));
+}

@@ -1,0 +1,213 @@
+/**
+ * The project's private MariaDB/MySQL server: data under DATA_DIR/mysql, loopback only,
+ * local_infile on, tuned for bulk loads. Started on demand, reused while it runs, stopped by `npm run db:stop`.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import mysql from "mysql2/promise";
+import { env } from "../lib/env";
+
+const dataDir = path.resolve(env.DATA_DIR);
+const dbDir = path.join(dataDir, "mysql");
+const pidFile = path.join(dataDir, "mysqld.pid");
+const credentialsFile = path.join(dataDir, "credentials.json");
+const errorLog = path.join(dataDir, "mysqld.err");
+const databaseName = "imdb";
+
+/** Unix socket paths are limited to ~107 bytes; a deep checkout falls back to the temp folder. */
+function socketPath(): string {
+  const inData = path.join(dataDir, "mysqld.sock");
+  if (inData.length < 100) return inData;
+  const tag = Buffer.from(dataDir).toString("base64url").slice(-16);
+  return path.join(tmpdir(), `imdb-sync-${tag}.sock`);
+}
+
+/** Server settings for bulk loads on a small machine; documented in the README for external servers. */
+export const bulkLoadSettings = [
+  "--local-infile=1",
+  "--character-set-server=utf8mb4",
+  "--collation-server=utf8mb4_unicode_ci",
+  "--innodb-buffer-pool-size=1G",
+  "--innodb-log-file-size=1G",
+  "--innodb-log-buffer-size=64M",
+  "--innodb-flush-log-at-trx-commit=2",
+  "--innodb-doublewrite=0",
+  "--innodb-autoinc-lock-mode=2",
+  "--max-allowed-packet=256M",
+  "--skip-log-bin",
+  "--max-connections=200",
+];
+
+function findBinary(names: string[]): string | undefined {
+  const dirs = [...(process.env.PATH ?? "").split(":"), "/usr/sbin", "/usr/local/sbin", "/usr/bin"];
+  for (const name of names) {
+    for (const dir of dirs) {
+      const candidate = path.join(dir, name);
+      if (dir && existsSync(candidate)) return candidate;
+    }
+  }
+  return undefined;
+}
+
+function serverBinary(): string {
+  let found = findBinary(["mariadbd", "mysqld"]);
+  if (!found && process.getuid?.() === 0 && findBinary(["apt-get"])) {
+    console.log("No MariaDB/MySQL server found: installing mariadb-server with apt-get …");
+    spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
+    spawnSync("apt-get", ["install", "-y", "-qq", "mariadb-server"], {
+      stdio: "inherit",
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
+    found = findBinary(["mariadbd", "mysqld"]);
+  }
+  if (!found) {
+    throw new Error(
+      "No MariaDB/MySQL server binary (mariadbd or mysqld) was found.\n" +
+        "Install one (Debian/Ubuntu: sudo apt-get install mariadb-server) or set DATABASE_URL\n" +
+        "to an existing MySQL 8 / MariaDB 10.6+ server with local_infile=ON.",
+    );
+  }
+  return found;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function runningPid(): number | undefined {
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, "utf8").trim());
+  return pid > 0 && isAlive(pid) ? pid : undefined;
+}
+
+function asUser(): string[] {
+  return process.getuid?.() === 0 ? ["--user=root"] : [];
+}
+
+function initialise(binary: string): void {
+  mkdirSync(dbDir, { recursive: true });
+  const isMariaDb = path.basename(binary) === "mariadbd";
+  const installer = isMariaDb ? findBinary(["mariadb-install-db", "mysql_install_db"]) : undefined;
+  const result = installer
+    ? spawnSync(
+        installer,
+        [
+          "--no-defaults",
+          `--datadir=${dbDir}`,
+          "--auth-root-authentication-method=socket",
+          "--skip-test-db",
+          ...asUser(),
+        ],
+        { encoding: "utf8" },
+      )
+    : spawnSync(binary, ["--no-defaults", "--initialize-insecure", `--datadir=${dbDir}`, ...asUser()], {
+        encoding: "utf8",
+      });
+  if (result.status !== 0) {
+    throw new Error(`Could not initialise the private database in ${dbDir}:\n${result.stderr || result.stdout}`);
+  }
+}
+
+async function waitForSocket(pid: number, timeoutMs = 60000): Promise<mysql.Connection> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await mysql.createConnection({ socketPath: socketPath(), user: "root" });
+    } catch (error) {
+      if (!isAlive(pid)) {
+        const log = existsSync(errorLog) ? readFileSync(errorLog, "utf8").split("\n").slice(-15).join("\n") : "";
+        throw new Error(`The private database server exited during start-up. Last lines of ${errorLog}:\n${log}`);
+      }
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+interface Credentials {
+  user: string;
+  password: string;
+}
+
+function credentials(): Credentials {
+  if (existsSync(credentialsFile)) return JSON.parse(readFileSync(credentialsFile, "utf8")) as Credentials;
+  const created = { user: "imdb", password: randomBytes(12).toString("hex") };
+  writeFileSync(credentialsFile, JSON.stringify(created), { mode: 0o600 });
+  return created;
+}
+
+function urlFor(c: Credentials): string {
+  return `mysql://${c.user}:${c.password}@127.0.0.1:${env.PRIVATE_DB_PORT}/${databaseName}`;
+}
+
+/** Starts the private server if it is not running and returns its DATABASE_URL. */
+export async function startPrivateDatabase(): Promise<string> {
+  mkdirSync(dataDir, { recursive: true });
+  const creds = credentials();
+  const existing = runningPid();
+  if (existing) return urlFor(creds);
+
+  const binary = serverBinary();
+  if (!existsSync(path.join(dbDir, "mysql"))) initialise(binary);
+  const log = openSync(errorLog, "a");
+  const child = spawn(
+    binary,
+    [
+      "--no-defaults",
+      `--datadir=${dbDir}`,
+      `--socket=${socketPath()}`,
+      `--pid-file=${pidFile}`,
+      `--port=${env.PRIVATE_DB_PORT}`,
+      "--bind-address=127.0.0.1",
+      "--skip-name-resolve",
+      `--log-error=${errorLog}`,
+      ...asUser(),
+      ...bulkLoadSettings,
+    ],
+    { detached: true, stdio: ["ignore", log, log] },
+  );
+  child.unref();
+  const pid = child.pid ?? 0;
+  const root = await waitForSocket(pid);
+  try {
+    await root.query(
+      `CREATE DATABASE IF NOT EXISTS \`${databaseName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
+    await root.query("CREATE USER IF NOT EXISTS ?@'127.0.0.1' IDENTIFIED BY ?", [creds.user, creds.password]);
+    await root.query("GRANT ALL PRIVILEGES ON *.* TO ?@'127.0.0.1' WITH GRANT OPTION", [creds.user]);
+  } finally {
+    await root.end();
+  }
+  return urlFor(creds);
+}
+
+/** Stops the private server cleanly (SIGTERM, then waits for the process to exit). */
+export async function stopPrivateDatabase(): Promise<boolean> {
+  const pid = runningPid();
+  if (!pid) return false;
+  process.kill(pid, "SIGTERM");
+  const deadline = Date.now() + 120000;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) throw new Error(`The private database (pid ${pid}) did not stop within 2 minutes.`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return true;
+}
+
+export function privateDatabaseStatus(): { running: boolean; pid?: number; dataDir: string } {
+  const pid = runningPid();
+  return { running: pid !== undefined, pid, dataDir: dbDir };
+}
+
+/** DATABASE_URL when set; otherwise the private server, started if needed. */
+export async function resolveDatabaseUrl(): Promise<string> {
+  return env.DATABASE_URL ?? (await startPrivateDatabase());
+}
