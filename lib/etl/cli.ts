@@ -1,0 +1,146 @@
+/**
+ * Command line: `npm run etl -- --mode first-run|incremental --source imdb|sample|local|<folder>
+ * [--tables a,b] [--force-deletes] [--json]`. Same engine as the console; a progress bar on a terminal,
+ * a summary table at the end, and with --json the run summary as the last line. Exit 0 only on success.
+ */
+import { parseArgs } from "node:util";
+import { SingleBar } from "cli-progress";
+import { resolveDatabaseUrl } from "../../scripts/private-db";
+import { closePools, getDb } from "../db";
+import { migrateDatabase } from "../migrate";
+import { isTableName, type TableName, tableNames } from "./datasets";
+import { executeRun, type ProgressEvent, settingsFromEnv } from "./pipeline";
+import { createRun, type RunMode, type RunSummary, SyncBusyError } from "./runs";
+import { describeSource } from "./source";
+
+const usage = `usage: npm run etl -- --mode first-run|incremental --source imdb|sample|local|<folder> [--tables a,b] [--force-deletes] [--json]
+tables: ${tableNames.join(", ")}`;
+
+function parse() {
+  const { values } = parseArgs({
+    options: {
+      mode: { type: "string" },
+      source: { type: "string", default: "imdb" },
+      tables: { type: "string" },
+      "force-deletes": { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  if (values.mode !== "first-run" && values.mode !== "incremental") throw new Error(`--mode is required.\n${usage}`);
+  const tables = values.tables ? values.tables.split(",").map((t) => t.trim()) : [...tableNames];
+  const unknown = tables.filter((t) => !isTableName(t));
+  if (unknown.length) throw new Error(`Unknown table(s): ${unknown.join(", ")}.\n${usage}`);
+  return {
+    mode: values.mode as RunMode,
+    source: values.source ?? "imdb",
+    tables: tables as TableName[],
+    forceDeletes: values["force-deletes"] ?? false,
+    json: values.json ?? false,
+  };
+}
+
+function progressBar(enabled: boolean) {
+  if (!enabled) return { update: (_: ProgressEvent) => {}, stop: () => {} };
+  const bar = new SingleBar({
+    format: " {table} {stage} |{bar}| {percentage}% | {rows} rows | {rate} rows/s",
+    hideCursor: true,
+    clearOnComplete: true,
+  });
+  let table = "";
+  let started = Date.now();
+  return {
+    update({ table: t, counters }: ProgressEvent) {
+      if (t !== table) {
+        if (table) bar.stop();
+        table = t;
+        started = Date.now();
+        bar.start(counters.bytesTotal ?? 1, 0, { table: t, stage: counters.stage, rows: 0, rate: 0 });
+      }
+      const seconds = Math.max(0.001, (Date.now() - started) / 1000);
+      bar.setTotal(counters.bytesTotal ?? Math.max(1, counters.bytesRead));
+      bar.update(counters.bytesRead, {
+        stage: counters.stage.padEnd(8),
+        rows: counters.read.toLocaleString("en-US"),
+        rate: Math.round(counters.read / seconds).toLocaleString("en-US"),
+      });
+    },
+    stop: () => bar.stop(),
+  };
+}
+
+function printTable(summary: RunSummary) {
+  const rows = summary.tables.map((t) => ({
+    table: t.table,
+    status: t.status,
+    read: t.read,
+    inserted: t.inserted,
+    updated: t.updated,
+    unchanged: t.unchanged,
+    deleted: t.deleted,
+    withheld: t.deletesWithheld,
+    rejected: t.rejected,
+    duplicates: t.duplicates,
+    seconds: Number((t.seconds.download + t.seconds.load + t.seconds.apply + t.seconds.index).toFixed(2)),
+  }));
+  console.table(rows);
+  for (const t of summary.tables) {
+    if (t.message) console.log(`${t.table}: ${t.message}`);
+    if (t.error) console.error(`${t.table}: ${t.error}`);
+  }
+  console.log(`Run #${summary.id} ${summary.status}.`);
+}
+
+async function main() {
+  const options = parse();
+  const url = await resolveDatabaseUrl();
+  await migrateDatabase(url);
+  const settings = settingsFromEnv();
+  const runId = await createRun(getDb(url), {
+    mode: options.mode,
+    source: options.source,
+    tables: options.tables,
+    trigger: "cli",
+    forceDeletes: options.forceDeletes,
+  });
+  if (!options.json)
+    console.log(`Run #${runId}: ${options.mode} from ${describeSource(options.source, settings.source)}`);
+  const bar = progressBar(process.stdout.isTTY && !options.json);
+  const summary = await executeRun(url, runId, { settings, onProgress: bar.update });
+  bar.stop();
+  if (!options.json) printTable(summary);
+  if (options.json) {
+    const tables = summary.tables.map((t) => ({
+      table: t.table,
+      status: t.status,
+      read: t.read,
+      inserted: t.inserted,
+      updated: t.updated,
+      unchanged: t.unchanged,
+      deleted: t.deleted,
+      deletesWithheld: t.deletesWithheld,
+      rejected: t.rejected,
+      duplicates: t.duplicates,
+      seconds: t.seconds,
+      error: t.error,
+    }));
+    const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+    console.log(JSON.stringify({ id: summary.id, status: summary.status, error: summary.error, peakRssBytes, tables }));
+  }
+  return summary.status === "succeeded" ? 0 : 1;
+}
+
+main()
+  .then(async (code) => {
+    await closePools();
+    process.exit(code);
+  })
+  .catch(async (error: Error) => {
+    console.error(error instanceof SyncBusyError ? error.message : `etl: ${error.message}`);
+    await closePools().catch(() => {});
+    process.exit(error instanceof SyncBusyError ? 3 : 2);
+  });

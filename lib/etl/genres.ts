@@ -1,0 +1,52 @@
+/**
+ * genres + title_genres, derived from title_basics.genres (split on commas). The engine emits
+ * (tid, genre_id) rows while it streams title_basics, for every title in a first build and for the
+ * new and changed titles in an incremental run. New genre names get the next free id.
+ */
+import type { PoolConnection, RowDataPacket } from "mysql2/promise";
+
+export class GenreRegistry {
+  private readonly added: [number, string][] = [];
+
+  private constructor(
+    private readonly ids: Map<string, number>,
+    private nextId: number,
+  ) {}
+
+  static async load(connection: PoolConnection): Promise<GenreRegistry> {
+    const [rows] = await connection.query<RowDataPacket[]>("SELECT genre_id, genre_name FROM genres");
+    const ids = new Map(rows.map((r) => [String(r.genre_name), Number(r.genre_id)]));
+    return new GenreRegistry(ids, Math.max(0, ...ids.values()) + 1);
+  }
+
+  /** The ids of a title's genres; an empty name (from ",," or a trailing comma) is not a genre. */
+  idsFor(genres: string | null): number[] {
+    if (!genres) return [];
+    const result: number[] = [];
+    for (const name of genres.split(",")) {
+      if (!name) continue;
+      let id = this.ids.get(name);
+      if (id === undefined) {
+        id = this.nextId++;
+        this.ids.set(name, id);
+        this.added.push([id, name]);
+      }
+      if (!result.includes(id)) result.push(id);
+    }
+    return result;
+  }
+
+  /** Writes the genre names seen for the first time in this run. */
+  async saveNew(connection: PoolConnection): Promise<void> {
+    if (this.added.length === 0) return;
+    await connection.query("INSERT IGNORE INTO genres (genre_id, genre_name) VALUES ?", [this.added]);
+    this.added.length = 0;
+  }
+}
+
+/** Removes genres no title has any more (28 index probes, not a scan). */
+export async function pruneUnusedGenres(connection: PoolConnection): Promise<void> {
+  await connection.query(
+    "DELETE FROM genres WHERE NOT EXISTS (SELECT 1 FROM title_genres tg WHERE tg.genre_id = genres.genre_id)",
+  );
+}

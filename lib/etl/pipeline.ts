@@ -1,0 +1,181 @@
+/**
+ * Sequences one run: for each selected table, locate its file (download, folder or sample), then a first
+ * build or an incremental merge, while a heartbeat writes live counters, notices cancellation and saves
+ * rejected lines. A failed table changes nothing in its table; the run goes on with the others and fails.
+ */
+import { eq } from "drizzle-orm";
+import { etlRuns } from "../../db/schema";
+import { getDb, getPool } from "../db";
+import { env } from "../env";
+import { datasets, isTableName, type TableName, tableNames } from "./datasets";
+import { EtlError } from "./errors";
+import { firstBuild } from "./first-build";
+import { lineHasher } from "./hash";
+import { incrementalSync } from "./incremental";
+import { finishRun, heartbeat, markRunning, type RejectedLine, recordRejects, runSummary, updateTable } from "./runs";
+import { locateFile, type SourceSettings } from "./source";
+import { emptyCounters, type TableCounters } from "./table-job";
+
+export interface EngineSettings {
+  chunkRows: number;
+  deleteGuardShare: number;
+  maxRejects: number;
+  source: SourceSettings;
+}
+
+export function settingsFromEnv(): EngineSettings {
+  return {
+    chunkRows: env.CHUNK_ROWS,
+    deleteGuardShare: env.DELETE_GUARD_SHARE,
+    maxRejects: env.MAX_REJECTS,
+    source: {
+      baseUrl: env.IMDB_BASE_URL,
+      downloadDir: env.DOWNLOAD_DIR ?? `${env.DATA_DIR}/downloads`,
+      localDir: env.IMDB_LOCAL_DIR,
+      timeoutMs: env.HTTP_TIMEOUT_MS,
+      retries: env.HTTP_RETRIES,
+    },
+  };
+}
+
+export interface ProgressEvent {
+  runId: number;
+  table: TableName;
+  counters: TableCounters;
+}
+
+export interface ExecuteOptions {
+  settings?: EngineSettings;
+  onProgress?: (event: ProgressEvent) => void;
+  heartbeatMs?: number;
+}
+
+function countersToRow(c: TableCounters) {
+  return {
+    stage: c.stage,
+    rowsRead: c.read,
+    inserted: c.inserted,
+    updated: c.updated,
+    unchanged: c.unchanged,
+    deleted: c.deleted,
+    deletesWithheld: c.deletesWithheld,
+    rejected: c.rejected,
+    duplicates: c.duplicates,
+    bytesRead: c.bytesRead,
+    bytesTotal: c.bytesTotal,
+    secondsDownload: c.secondsDownload,
+    secondsLoad: c.secondsLoad,
+    secondsApply: c.secondsApply,
+    secondsIndex: c.secondsIndex,
+    message: c.message,
+  };
+}
+
+/** Runs a queued run to its end and returns its summary. Never throws for a failed sync: the run records it. */
+export async function executeRun(databaseUrl: string, runId: number, options: ExecuteOptions = {}) {
+  const settings = options.settings ?? settingsFromEnv();
+  const db = getDb(databaseUrl);
+  const pool = getPool(databaseUrl);
+  const [run] = await db.select().from(etlRuns).where(eq(etlRuns.id, runId));
+  if (!run) throw new Error(`Run #${runId} does not exist.`);
+  const tables = (run.tables ?? "").split(",").filter(isTableName);
+  const ordered = tableNames.filter((t) => tables.includes(t));
+  await markRunning(db, runId);
+
+  const controller = new AbortController();
+  const hash = await lineHasher();
+  let current: { table: TableName; counters: TableCounters } | undefined;
+  let pendingRejects: RejectedLine[] = [];
+  let runRejects = 0;
+  let beating = Promise.resolve();
+
+  const flush = async () => {
+    const rejects = pendingRejects;
+    pendingRejects = [];
+    await recordRejects(db, runId, rejects);
+    if (current) await updateTable(db, runId, current.table, countersToRow(current.counters));
+  };
+  const beat = async () => {
+    await flush();
+    const { cancelRequested } = await heartbeat(db, runId);
+    if (cancelRequested && !controller.signal.aborted)
+      controller.abort(new EtlError("CANCELLED", "The sync was cancelled."));
+  };
+  const timer = setInterval(() => {
+    if (current) options.onProgress?.({ runId, ...current });
+    beating = beating.then(beat).catch(() => undefined);
+  }, options.heartbeatMs ?? 1000);
+
+  const failures: string[] = [];
+  try {
+    for (const table of ordered) {
+      if (controller.signal.aborted) break;
+      const spec = datasets[table];
+      const counters = emptyCounters();
+      current = { table, counters };
+      await updateTable(db, runId, table, { status: "running", stage: "locate" });
+      try {
+        const started = performance.now();
+        counters.stage = "download";
+        const file = await locateFile(db, run.source, spec, settings.source, (done, total) => {
+          counters.bytesRead = done;
+          counters.bytesTotal = total ?? null;
+        });
+        counters.secondsDownload = (performance.now() - started) / 1000;
+        if (file.kind === "unchanged") {
+          counters.stage = "skipped";
+          counters.message = `Skipped: ${file.reason}.`;
+          await updateTable(db, runId, table, { ...countersToRow(counters), status: "skipped" });
+          continue;
+        }
+        counters.bytesRead = 0;
+        counters.bytesTotal = file.bytes;
+        const job = {
+          pool,
+          spec,
+          file,
+          hash,
+          counters,
+          signal: controller.signal,
+          chunkRows: settings.chunkRows,
+          deleteGuard: { share: settings.deleteGuardShare, force: run.forceDeletes },
+          onReject: (reject: { lineNumber: number; reason: string; line: string }) => {
+            pendingRejects.push({ table, file: spec.file, ...reject });
+            if (++runRejects > settings.maxRejects && !controller.signal.aborted) {
+              controller.abort(
+                new EtlError(
+                  "TOO_MANY_REJECTS",
+                  `More than ${settings.maxRejects} rejected lines (MAX_REJECTS): the run stops.`,
+                ),
+              );
+            }
+          },
+        };
+        await (run.mode === "first-run" ? firstBuild(job) : incrementalSync(job));
+        await file.remember?.();
+        counters.stage = "done";
+        await beating;
+        await flush();
+        await updateTable(db, runId, table, { status: "succeeded" });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        failures.push(`${table}: ${message}`);
+        counters.stage = "failed";
+        await beating;
+        await flush().catch(() => undefined);
+        await updateTable(db, runId, table, { status: "failed", error: message }).catch(() => undefined);
+      }
+    }
+  } finally {
+    clearInterval(timer);
+    await beating;
+  }
+  const reason = controller.signal.reason;
+  const status =
+    reason instanceof EtlError && reason.code === "CANCELLED" ? "cancelled" : failures.length ? "failed" : "succeeded";
+  const error = status === "succeeded" ? undefined : failures.join("\n") || (reason as Error | undefined)?.message;
+  await finishRun(db, runId, status, error);
+  const summary = await runSummary(db, runId);
+  if (!summary) throw new Error(`Run #${runId} disappeared.`);
+  return summary;
+}

@@ -1,0 +1,116 @@
+/**
+ * Reads one IMDb file: bytes → lines → header check → field checks → XXH64 of each raw line, and hands
+ * the rows over one decompressed chunk at a time, so the caller can await (back-pressure) between chunks.
+ * Adjacent rows with the same key are collapsed here (the last one wins, counted as a duplicate).
+ */
+import type { Readable } from "node:stream";
+import type { DatasetSpec } from "./datasets";
+import { expectedHeader } from "./datasets";
+import { EtlError } from "./errors";
+import type { LineHasher } from "./hash";
+import { type LineKey, LineSplitter, lineChecker } from "./tsv";
+
+export interface ScannedRow extends LineKey {
+  lineNumber: number;
+  buf: Buffer;
+  start: number;
+  end: number;
+  hash: bigint;
+  /** A rejected line whose key could be read: the row it would replace is kept as it is. */
+  rejected: boolean;
+}
+
+export interface Reject {
+  lineNumber: number;
+  reason: string;
+  line: string;
+}
+
+export interface ScanCounters {
+  read: number;
+  rejected: number;
+  duplicates: number;
+}
+
+export interface ScanHandlers {
+  /** Rows of one chunk, in file order, adjacent duplicates already collapsed. */
+  onRows(rows: ScannedRow[]): Promise<void>;
+  onReject(reject: Reject): void;
+}
+
+const maxLineInReject = 2000;
+
+export async function scanFile(
+  input: Readable,
+  spec: DatasetSpec,
+  hash: LineHasher,
+  counters: ScanCounters,
+  handlers: ScanHandlers,
+  signal: AbortSignal,
+): Promise<void> {
+  const header = Buffer.from(expectedHeader(spec));
+  const check = lineChecker(spec);
+  let batch: ScannedRow[] = [];
+  let pending: ScannedRow | undefined;
+
+  const keep = (row: ScannedRow) => {
+    if (pending && pending.mergeKey === row.mergeKey) {
+      if (!row.rejected) counters.duplicates++;
+      if (row.rejected && !pending.rejected) return;
+    } else if (pending) {
+      batch.push(pending);
+    }
+    pending = row;
+  };
+
+  const splitter = new LineSplitter((buf, start, end, lineNumber, utf8Checked) => {
+    if (lineNumber === 1) {
+      if (end - start !== header.length || buf.compare(header, 0, header.length, start, end) !== 0) {
+        const found = buf.toString("utf8", start, Math.min(end, start + 300));
+        throw new EtlError(
+          "BAD_HEADER",
+          `${spec.file}: the header differs from the expected one.\nexpected: ${header}\nfound:    ${found}`,
+        );
+      }
+      return;
+    }
+    counters.read++;
+    const result = check(buf, start, end, utf8Checked);
+    if (!result.ok) {
+      counters.rejected++;
+      handlers.onReject({
+        lineNumber,
+        reason: result.reason,
+        line: buf.toString("utf8", start, Math.min(end, start + maxLineInReject)),
+      });
+      if (result.key) keep({ ...result.key, lineNumber, buf, start, end, hash: 0n, rejected: true });
+      return;
+    }
+    keep({ ...result.key, lineNumber, buf, start, end, hash: hash(buf.subarray(start, end)), rejected: false });
+  });
+
+  try {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      if (signal.aborted) {
+        throw signal.reason instanceof EtlError ? signal.reason : new EtlError("CANCELLED", "The sync was cancelled.");
+      }
+      splitter.push(chunk);
+      if (batch.length > 0) {
+        const rows = batch;
+        batch = [];
+        await handlers.onRows(rows);
+      }
+    }
+  } catch (error) {
+    if (error instanceof EtlError) throw error;
+    const message = (error as Error).message;
+    if (/unexpected end of file|incorrect header check|invalid|Z_/i.test(message)) {
+      throw new EtlError("BAD_GZIP", `${spec.file}: the compressed file is corrupt or truncated (${message}).`);
+    }
+    throw error;
+  }
+  splitter.finish();
+  if (splitter.linesSeen === 0) throw new EtlError("BAD_HEADER", `${spec.file}: the file is empty (no header line).`);
+  if (pending) batch.push(pending);
+  if (batch.length > 0) await handlers.onRows(batch);
+}

@@ -1,0 +1,199 @@
+/**
+ * Where the IMDb files come from: IMDb over HTTP(S) (conditional GET, kept in the download folder so an
+ * unchanged file is skipped), a local folder of .tsv.gz or .tsv files, or the sample bundled in data/sample.
+ * Every source ends as a local file that can be opened again: a download is complete before it is read.
+ */
+import { createReadStream, existsSync } from "node:fs";
+import { mkdir, open, rename, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { eq } from "drizzle-orm";
+import { etlSources } from "../../db/schema";
+import type { Db } from "../db";
+import type { DatasetSpec } from "./datasets";
+import { EtlError } from "./errors";
+
+export const sampleDir = path.resolve(process.cwd(), "data/sample");
+
+export interface SourceSettings {
+  baseUrl: string;
+  downloadDir: string;
+  localDir?: string;
+  timeoutMs: number;
+  retries: number;
+}
+
+/** A file ready to read, or a note that it has not changed since the last successful sync. */
+export type SourceFile =
+  | {
+      kind: "file";
+      path: string;
+      gzipped: boolean;
+      bytes: number;
+      downloadSeconds: number;
+      remember?: () => Promise<void>;
+    }
+  | { kind: "unchanged"; reason: string };
+
+export type DownloadProgress = (bytesDone: number, bytesTotal: number | undefined) => void;
+
+/** Human-readable form of a source setting for the run record. */
+export function describeSource(source: string, settings: SourceSettings): string {
+  if (source === "imdb") return `imdb (${settings.baseUrl})`;
+  if (source === "sample") return "sample";
+  if (source === "local") return `local (${settings.localDir ?? "IMDB_LOCAL_DIR not set"})`;
+  return source;
+}
+
+export async function locateFile(
+  db: Db,
+  source: string,
+  spec: DatasetSpec,
+  settings: SourceSettings,
+  onProgress: DownloadProgress,
+): Promise<SourceFile> {
+  if (source === "imdb") return download(db, spec, settings, onProgress);
+  const folder = source === "sample" ? sampleDir : source === "local" ? settings.localDir : source;
+  if (!folder) throw new EtlError("SOURCE_MISSING", "The local source needs IMDB_LOCAL_DIR to be set.");
+  return findInFolder(folder, spec);
+}
+
+async function findInFolder(folder: string, spec: DatasetSpec): Promise<SourceFile> {
+  const candidates = [spec.file, spec.file.replace(/\.gz$/, "")].map((name) => path.join(folder, name));
+  for (const candidate of candidates) {
+    if (existsSync(candidate)) {
+      const { size } = await stat(candidate);
+      return { kind: "file", path: candidate, gzipped: candidate.endsWith(".gz"), bytes: size, downloadSeconds: 0 };
+    }
+  }
+  throw new EtlError("SOURCE_MISSING", `${spec.file} (or its .tsv) was not found in ${folder}.`);
+}
+
+/** The file's bytes, decompressed when gzipped; a corrupt or truncated .gz errors the stream. */
+export function openBytes(file: { path: string; gzipped: boolean }, onRawBytes?: (n: number) => void): Readable {
+  const raw = createReadStream(file.path, { highWaterMark: 1 << 20 });
+  if (onRawBytes) raw.on("data", (chunk: Buffer | string) => onRawBytes(chunk.length));
+  if (!file.gzipped) return raw;
+  const gunzip = createGunzip({ chunkSize: 1 << 18 });
+  gunzip.on("error", () => raw.destroy());
+  raw.on("error", (error) => gunzip.destroy(error));
+  return raw.pipe(gunzip);
+}
+
+async function download(
+  db: Db,
+  spec: DatasetSpec,
+  settings: SourceSettings,
+  onProgress: DownloadProgress,
+): Promise<SourceFile> {
+  const url = new URL(spec.file, settings.baseUrl.endsWith("/") ? settings.baseUrl : `${settings.baseUrl}/`).toString();
+  const target = path.join(settings.downloadDir, spec.file);
+  await mkdir(settings.downloadDir, { recursive: true });
+  const [previous] = await db.select().from(etlSources).where(eq(etlSources.file, spec.file));
+  const haveCopy = existsSync(target);
+  const started = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const headers: Record<string, string> = {};
+      if (previous && haveCopy && previous.url === url) {
+        if (previous.etag) headers["if-none-match"] = previous.etag;
+        if (previous.lastModified) headers["if-modified-since"] = previous.lastModified;
+      }
+      const result = await fetchToFile(url, target, headers, settings.timeoutMs, onProgress);
+      if (result.status === 304) return { kind: "unchanged", reason: `not modified since the last sync (${url})` };
+      const remember = async () => {
+        const values = {
+          url,
+          etag: result.etag,
+          lastModified: result.lastModified,
+          contentLength: result.bytes,
+          syncedAt: new Date(),
+        };
+        await db
+          .insert(etlSources)
+          .values({ file: spec.file, ...values })
+          .onDuplicateKeyUpdate({ set: values });
+      };
+      return {
+        kind: "file",
+        path: target,
+        gzipped: true,
+        bytes: result.bytes,
+        downloadSeconds: (Date.now() - started) / 1000,
+        remember,
+      };
+    } catch (error) {
+      const retryable = error instanceof EtlError ? error.retryable : true;
+      if (!retryable || attempt >= settings.retries) {
+        if (error instanceof EtlError) throw error;
+        throw new EtlError("HTTP_ERROR", `Downloading ${url} failed: ${(error as Error).message}`, true);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
+    }
+  }
+}
+
+interface FetchResult {
+  status: number;
+  bytes: number;
+  etag: string | null;
+  lastModified: string | null;
+}
+
+/** GETs url into target via a .part file; the file is renamed into place only once complete. */
+async function fetchToFile(
+  url: string,
+  target: string,
+  headers: Record<string, string>,
+  idleTimeoutMs: number,
+  onProgress: DownloadProgress,
+): Promise<FetchResult> {
+  const controller = new AbortController();
+  let timer = setTimeout(() => controller.abort(), idleTimeoutMs);
+  const resetTimer = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(), idleTimeoutMs);
+  };
+  const partial = `${target}.part`;
+  try {
+    const response = await fetch(url, { headers, signal: controller.signal });
+    if (response.status === 304) return { status: 304, bytes: 0, etag: null, lastModified: null };
+    if (!response.ok || !response.body) {
+      const retryable = response.status >= 500 || response.status === 429;
+      throw new EtlError("HTTP_ERROR", `GET ${url} answered ${response.status} ${response.statusText}`, retryable);
+    }
+    const expected = Number(response.headers.get("content-length") ?? Number.NaN);
+    const total = Number.isFinite(expected) ? expected : undefined;
+    const out = await open(partial, "w");
+    let bytes = 0;
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        resetTimer();
+        await out.write(chunk);
+        bytes += chunk.length;
+        onProgress(bytes, total);
+      }
+    } finally {
+      await out.close();
+    }
+    if (total !== undefined && bytes !== total) {
+      throw new EtlError("DOWNLOAD_TRUNCATED", `GET ${url} ended after ${bytes} of ${total} bytes`, true);
+    }
+    await rename(partial, target);
+    return {
+      status: response.status,
+      bytes,
+      etag: response.headers.get("etag"),
+      lastModified: response.headers.get("last-modified"),
+    };
+  } catch (error) {
+    await rm(partial, { force: true });
+    if (controller.signal.aborted && !(error instanceof EtlError)) {
+      throw new EtlError("HTTP_ERROR", `GET ${url} stalled for ${idleTimeoutMs} ms`, true);
+    }
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}

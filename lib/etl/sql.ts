@@ -1,0 +1,84 @@
+/**
+ * SQL builders for the engine: pure functions of a dataset spec, tested as strings.
+ *
+ * Rows travel to the server as `<id>\t<row_hash hex>\t<the raw IMDb line>\n` with ESCAPED BY '' so the
+ * line's bytes pass through untouched (backslashes included); `\N` becomes NULL in the SET clause, compared
+ * as bytes so that a value like `\n` or `\N ` stays text.
+ */
+import type { DatasetSpec } from "./datasets";
+
+const quote = (name: string) => `\`${name}\``;
+
+export function idColumn(spec: DatasetSpec): "tid" | "nid" {
+  const kind = spec.fields[0]?.kind;
+  return kind?.type === "key" ? kind.column : "tid";
+}
+
+/** The primary-key columns of the table: the key's number, and `ordering` for akas and principals. */
+export function keyColumns(spec: DatasetSpec): string[] {
+  return spec.keyFields.length === 2 ? [idColumn(spec), "ordering"] : [idColumn(spec)];
+}
+
+/** Columns the engine writes (the text key is a virtual column computed from the id). */
+export function storedColumns(spec: DatasetSpec): string[] {
+  return [idColumn(spec), ...spec.fields.slice(1).map((f) => f.name), "row_hash"];
+}
+
+/** LOAD DATA of the engine's row format into `table`; REPLACE so the last of duplicate keys wins. */
+export function loadRowsSql(spec: DatasetSpec, table: string): string {
+  const variables = spec.fields.map((_, i) => `@f${i}`);
+  const assignments = spec.fields.slice(1).map((field, index) => {
+    const variable = `@f${index + 1}`;
+    return field.name === "ordering"
+      ? `${quote(field.name)} = ${variable}`
+      : `${quote(field.name)} = IF(CAST(${variable} AS BINARY) = '\\\\N', NULL, ${variable})`;
+  });
+  return [
+    `LOAD DATA LOCAL INFILE 'rows.tsv' REPLACE INTO TABLE ${quote(table)} CHARACTER SET utf8mb4`,
+    "FIELDS TERMINATED BY '\\t' ESCAPED BY '' LINES TERMINATED BY '\\n'",
+    `(${quote(idColumn(spec))}, @row_hash, ${variables.join(", ")})`,
+    `SET row_hash = UNHEX(@row_hash), ${assignments.join(", ")}`,
+  ].join("\n");
+}
+
+/** LOAD DATA of bare keys (`<id>[\t<ordering>]\n`) into a key table. */
+export function loadKeysSql(spec: DatasetSpec, table: string): string {
+  return [
+    `LOAD DATA LOCAL INFILE 'keys.tsv' IGNORE INTO TABLE ${quote(table)}`,
+    "FIELDS TERMINATED BY '\\t' ESCAPED BY '' LINES TERMINATED BY '\\n'",
+    `(${keyColumns(spec).map(quote).join(", ")})`,
+  ].join("\n");
+}
+
+/** The table's keys and hashes in file order (the numeric primary key), for the incremental merge. */
+export function selectKeyHashesSql(spec: DatasetSpec, table: string): string {
+  const keys = keyColumns(spec).map(quote).join(", ");
+  return `SELECT ${keys}, row_hash FROM ${quote(table)} ORDER BY ${keys}`;
+}
+
+export function createKeyTableSql(spec: DatasetSpec, table: string): string {
+  const columns = keyColumns(spec).map((c) => `${quote(c)} ${c === "ordering" ? "SMALLINT" : "INT"} UNSIGNED NOT NULL`);
+  return `CREATE TABLE ${quote(table)} (${columns.join(", ")}, PRIMARY KEY (${keyColumns(spec).map(quote).join(", ")})) ENGINE=InnoDB`;
+}
+
+/** Inserts new rows and overwrites changed ones from the stage table (only changed rows are staged). */
+export function upsertSql(spec: DatasetSpec, table: string, stage: string): string {
+  const columns = storedColumns(spec).map(quote);
+  const keys = new Set(keyColumns(spec));
+  const updates = storedColumns(spec)
+    .filter((c) => !keys.has(c))
+    .map((c) => `${quote(c)} = VALUES(${quote(c)})`);
+  return [
+    `INSERT INTO ${quote(table)} (${columns.join(", ")})`,
+    `SELECT ${columns.join(", ")} FROM ${quote(stage)}`,
+    `ON DUPLICATE KEY UPDATE ${updates.join(", ")}`,
+  ].join("\n");
+}
+
+/** Deletes the rows whose keys are listed in the key table. */
+export function deleteByKeysSql(spec: DatasetSpec, table: string, keysTable: string): string {
+  const on = keyColumns(spec)
+    .map((c) => `t.${quote(c)} = k.${quote(c)}`)
+    .join(" AND ");
+  return `DELETE t FROM ${quote(table)} t JOIN ${quote(keysTable)} k ON ${on}`;
+}

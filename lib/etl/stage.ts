@@ -1,0 +1,96 @@
+/**
+ * Feeds `LOAD DATA LOCAL INFILE` from a Node stream (mysql2's infileStreamFactory): no temporary files.
+ * Writers batch rows into buffers and wait when the server falls behind, so memory stays bounded.
+ */
+import { once } from "node:events";
+import { PassThrough } from "node:stream";
+import type { PoolConnection } from "mysql2/promise";
+
+export interface LoadResult {
+  affectedRows: number;
+  /** Rows replaced by a later row with the same key (REPLACE), i.e. duplicate keys. */
+  replaced: number;
+}
+
+function parseInfo(result: unknown): LoadResult {
+  const header = (Array.isArray(result) ? result[0] : result) as { affectedRows?: number; info?: string };
+  const deleted = /Deleted:\s*(\d+)/.exec(header.info ?? "");
+  return { affectedRows: header.affectedRows ?? 0, replaced: Number(deleted?.[1] ?? 0) };
+}
+
+/** One LOAD DATA statement in flight; write() rows to it, then end() and await the result. */
+export class LoadStream {
+  private readonly stream = new PassThrough({ highWaterMark: 4 << 20 });
+  private readonly result: Promise<LoadResult>;
+  private failure: Promise<never>;
+  bytesWritten = 0;
+
+  constructor(connection: PoolConnection, sql: string) {
+    this.result = connection.query({ sql, infileStreamFactory: () => this.stream }).then(parseInfo);
+    this.failure = this.result.then(() => new Promise<never>(() => {}));
+    this.failure.catch(() => {});
+    this.result.catch(() => this.stream.destroy());
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    if (chunk.length === 0) return;
+    this.bytesWritten += chunk.length;
+    if (!this.stream.write(chunk)) await Promise.race([once(this.stream, "drain"), this.failure]);
+  }
+
+  end(): Promise<LoadResult> {
+    this.stream.end();
+    return this.result;
+  }
+
+  /** Stops the statement: the server rolls back the rows of an aborted LOAD DATA. */
+  async abort(error: Error): Promise<void> {
+    this.stream.destroy(error);
+    await this.result.catch(() => undefined);
+  }
+}
+
+/** Collects rows into one buffer per batch; flush() hands the batch over and starts a new one. */
+export class RowBatch {
+  private buf: Buffer;
+  private length = 0;
+  rows = 0;
+
+  constructor(private readonly capacity = 1 << 20) {
+    this.buf = Buffer.allocUnsafe(capacity);
+  }
+
+  private ensure(extra: number): void {
+    if (this.length + extra <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + extra));
+    this.buf.copy(grown, 0, 0, this.length);
+    this.buf = grown;
+  }
+
+  /** Appends `<prefix><line bytes>\n`; the prefix is ASCII. */
+  add(prefix: string, line: Buffer, start: number, end: number): void {
+    this.ensure(prefix.length + (end - start) + 1);
+    this.length += this.buf.write(prefix, this.length, "latin1");
+    this.length += line.copy(this.buf, this.length, start, end);
+    this.buf[this.length++] = 10;
+    this.rows++;
+  }
+
+  addText(text: string): void {
+    this.ensure(Buffer.byteLength(text));
+    this.length += this.buf.write(text, this.length, "utf8");
+    this.rows++;
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  flush(): Buffer {
+    const out = this.buf.subarray(0, this.length);
+    this.buf = Buffer.allocUnsafe(this.capacity);
+    this.length = 0;
+    this.rows = 0;
+    return out;
+  }
+}

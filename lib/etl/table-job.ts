@@ -1,0 +1,69 @@
+/** What one table's sync needs and what it reports while it runs. */
+import type { Pool } from "mysql2/promise";
+import type { DatasetSpec } from "./datasets";
+import type { LineHasher } from "./hash";
+import type { Reject, ScanCounters } from "./scan";
+
+export interface TableCounters extends ScanCounters {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  deletesWithheld: number;
+  bytesRead: number;
+  bytesTotal: number | null;
+  stage: string;
+  secondsDownload: number;
+  secondsLoad: number;
+  secondsApply: number;
+  secondsIndex: number;
+  message: string | null;
+}
+
+export function emptyCounters(): TableCounters {
+  return {
+    read: 0,
+    rejected: 0,
+    duplicates: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    deleted: 0,
+    deletesWithheld: 0,
+    bytesRead: 0,
+    bytesTotal: null,
+    stage: "pending",
+    secondsDownload: 0,
+    secondsLoad: 0,
+    secondsApply: 0,
+    secondsIndex: 0,
+    message: null,
+  };
+}
+
+export interface TableJob {
+  pool: Pool;
+  spec: DatasetSpec;
+  file: { path: string; gzipped: boolean; bytes: number };
+  hash: LineHasher;
+  counters: TableCounters;
+  signal: AbortSignal;
+  onReject(reject: Reject): void;
+  /** Rows per staging batch. */
+  chunkRows: number;
+  deleteGuard: { share: number; force: boolean };
+}
+
+/** Measures a stage's wall time into the counters. */
+export async function timed<T>(
+  counters: TableCounters,
+  stage: "secondsLoad" | "secondsApply" | "secondsIndex",
+  work: () => Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    counters[stage] += (performance.now() - started) / 1000;
+  }
+}

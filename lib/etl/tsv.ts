@@ -1,0 +1,176 @@
+/**
+ * The streaming line reader and the field checks. Works on the raw bytes of the read buffer: lines are
+ * found with indexOf, fields are checked in place, and nothing is decoded to strings on the hot path.
+ */
+import { isUtf8 } from "node:buffer";
+import type { DatasetSpec, FieldKind } from "./datasets";
+
+const TAB = 9;
+const NEWLINE = 10;
+const CR = 13;
+const BACKSLASH = 92;
+const N = 78;
+
+/** utf8Checked: the whole chunk holding the line was valid UTF-8, so the line need not be checked alone. */
+export type LineHandler = (buf: Buffer, start: number, end: number, lineNumber: number, utf8Checked: boolean) => void;
+
+/**
+ * Splits a byte stream into lines (without the `\n`, and without a `\r` before it). The header line is
+ * line 1. Feed chunks with push() and call finish() at the end for a last line without a newline.
+ */
+export class LineSplitter {
+  private rest: Buffer | undefined;
+  private lineNumber = 0;
+
+  constructor(private readonly onLine: LineHandler) {}
+
+  get linesSeen(): number {
+    return this.lineNumber;
+  }
+
+  push(chunk: Buffer): void {
+    const buf = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
+    let start = 0;
+    const lastNewline = buf.lastIndexOf(NEWLINE);
+    const utf8Checked = lastNewline > 0 && isUtf8(buf.subarray(0, lastNewline));
+    for (let nl = buf.indexOf(NEWLINE, start); nl !== -1; nl = buf.indexOf(NEWLINE, start)) {
+      const end = nl > start && buf[nl - 1] === CR ? nl - 1 : nl;
+      this.onLine(buf, start, end, ++this.lineNumber, utf8Checked);
+      start = nl + 1;
+    }
+    this.rest = start < buf.length ? buf.subarray(start) : undefined;
+  }
+
+  finish(): void {
+    if (!this.rest) return;
+    const buf = this.rest;
+    this.rest = undefined;
+    const end = buf[buf.length - 1] === CR ? buf.length - 1 : buf.length;
+    this.onLine(buf, 0, end, ++this.lineNumber, false);
+  }
+}
+
+/** A line's identity: the IMDb key's number and, for akas/principals, its ordering. */
+export interface LineKey {
+  id: number;
+  ordering: number;
+  /** One number that sorts like the file: id * 65536 + ordering. */
+  mergeKey: number;
+}
+
+export type CheckResult = { ok: true; key: LineKey } | { ok: false; reason: string; key?: LineKey };
+
+function isNull(buf: Buffer, start: number, end: number): boolean {
+  return end - start === 2 && buf[start] === BACKSLASH && buf[start + 1] === N;
+}
+
+/** A canonical unsigned integer (no sign, no leading zero), or -1. */
+function readUint(buf: Buffer, start: number, end: number): number {
+  const length = end - start;
+  if (length === 0 || length > 10 || (length > 1 && buf[start] === 48)) return -1;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const digit = (buf[i] ?? 0) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** tt0000001 / nm10000000: the prefix, then at least 7 digits, zero padded to 7 and no further. */
+function readImdbKey(buf: Buffer, start: number, end: number, prefix: string): number {
+  if (buf[start] !== prefix.charCodeAt(0) || buf[start + 1] !== prefix.charCodeAt(1)) return -1;
+  const digits = end - start - 2;
+  if (digits < 7 || digits > 10 || (digits > 7 && buf[start + 2] === 48)) return -1;
+  let value = 0;
+  for (let i = start + 2; i < end; i++) {
+    const digit = (buf[i] ?? 0) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value <= 4294967295 ? value : -1;
+}
+
+/** A rating as DECIMAL(3,1) reads it back: 0.0 to 99.9 with exactly one decimal. */
+function isRating(buf: Buffer, start: number, end: number): boolean {
+  const length = end - start;
+  if (length !== 3 && length !== 4) return false;
+  if (buf[end - 2] !== 46) return false;
+  if (length === 4 && buf[start] === 48) return false;
+  for (let i = start; i < end; i++) {
+    if (i === end - 2) continue;
+    const c = buf[i] ?? 0;
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+function charCount(buf: Buffer, start: number, end: number): number {
+  let count = 0;
+  for (let i = start; i < end; i++) if (((buf[i] ?? 0) & 0xc0) !== 0x80) count++;
+  return count;
+}
+
+function checkField(kind: FieldKind, buf: Buffer, start: number, end: number): string | undefined {
+  if (kind.type === "key") return undefined;
+  if (isNull(buf, start, end)) return undefined;
+  switch (kind.type) {
+    case "uint": {
+      const value = readUint(buf, start, end);
+      return value < 0 ? "not a whole number" : value > kind.max ? `number larger than ${kind.max}` : undefined;
+    }
+    case "rating":
+      return isRating(buf, start, end) ? undefined : "not a rating like 6.5";
+    case "text":
+      return end - start > kind.maxChars && charCount(buf, start, end) > kind.maxChars
+        ? `longer than ${kind.maxChars} characters`
+        : undefined;
+    case "bytes":
+      return end - start > kind.maxBytes ? `longer than ${kind.maxBytes} bytes` : undefined;
+  }
+}
+
+/** Builds the checker for one dataset: field count, key form, numbers, lengths and UTF-8. */
+export function lineChecker(spec: DatasetSpec) {
+  const fields = spec.fields;
+  const keyKind = fields[0]?.kind;
+  if (keyKind?.type !== "key") throw new Error(`${spec.table}: the first field must be the key`);
+  const hasOrdering = spec.keyFields.length === 2;
+  const tabs: number[] = new Array(fields.length + 1);
+
+  return (buf: Buffer, start: number, end: number, utf8Checked: boolean): CheckResult => {
+    let count = 0;
+    tabs[0] = start - 1;
+    for (let at = buf.indexOf(TAB, start); at !== -1 && at < end; at = buf.indexOf(TAB, at + 1)) {
+      if (++count >= fields.length) break;
+      tabs[count] = at;
+    }
+    tabs[fields.length] = end;
+    const id = readImdbKey(buf, start, count > 0 ? (tabs[1] ?? end) : end, keyKind.prefix);
+    const ordering = hasOrdering && count >= 2 ? readUint(buf, (tabs[1] ?? 0) + 1, tabs[2] ?? end) : 0;
+    const key =
+      id >= 0 && ordering >= 0 && ordering <= 65535 ? { id, ordering, mergeKey: id * 65536 + ordering } : undefined;
+    if (count !== fields.length - 1) {
+      return { ok: false, reason: `expected ${fields.length} fields, found ${count + 1}`, key };
+    }
+    if (id < 0) return { ok: false, reason: `${fields[0]?.name} is not a key like ${keyKind.prefix}0000001` };
+    if (!key) return { ok: false, reason: "ordering is not a whole number up to 65535" };
+    if (!utf8Checked && !isUtf8(buf.subarray(start, end))) return { ok: false, reason: "invalid UTF-8", key };
+    for (let i = 1; i < fields.length; i++) {
+      const field = fields[i];
+      if (!field) continue;
+      const problem = checkField(field.kind, buf, (tabs[i] ?? 0) + 1, tabs[i + 1] ?? end);
+      if (problem) return { ok: false, reason: `${field.name}: ${problem}`, key };
+    }
+    return { ok: true, key };
+  };
+}
+
+/** The value of field `index` of a checked line, or null for \N. */
+export function fieldText(buf: Buffer, start: number, end: number, index: number): string | null {
+  let from = start;
+  for (let i = 0; i < index; i++) from = buf.indexOf(TAB, from) + 1;
+  const tab = buf.indexOf(TAB, from);
+  const to = tab === -1 || tab > end ? end : tab;
+  return isNull(buf, from, to) ? null : buf.toString("utf8", from, to);
+}

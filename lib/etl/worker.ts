@@ -1,0 +1,11 @@
+/** worker_threads entry for the web app: runs one queued run with the same pipeline as the CLI. */
+import { parentPort, workerData } from "node:worker_threads";
+import { closePools } from "../db";
+import { executeRun } from "./pipeline";
+
+const { databaseUrl, runId } = workerData as { databaseUrl: string; runId: number };
+
+executeRun(databaseUrl, runId)
+  .then((summary) => parentPort?.postMessage({ type: "done", summary }))
+  .catch((error: Error) => parentPort?.postMessage({ type: "error", message: error.message }))
+  .finally(() => closePools());
