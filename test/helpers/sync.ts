@@ -1,0 +1,27 @@
+/** Runs the engine end to end against a test database, as the CLI does. */
+import { getDb } from "../../lib/db";
+import { type TableName, tableNames } from "../../lib/etl/datasets";
+import { type EngineSettings, executeRun, settingsFromEnv } from "../../lib/etl/pipeline";
+import { createRun, type RunMode } from "../../lib/etl/runs";
+
+export async function sync(
+  url: string,
+  mode: RunMode,
+  source: string,
+  options: { tables?: TableName[]; forceDeletes?: boolean; settings?: Partial<EngineSettings> } = {},
+) {
+  const runId = await createRun(getDb(url), {
+    mode,
+    source,
+    tables: options.tables ?? [...tableNames],
+    trigger: "cli",
+    forceDeletes: options.forceDeletes,
+  });
+  return executeRun(url, runId, { settings: { ...settingsFromEnv(), ...options.settings } });
+}
+
+export function countsOf(summary: Awaited<ReturnType<typeof sync>>, table: TableName) {
+  const t = summary.tables.find((row) => row.table === table);
+  if (!t) throw new Error(`no counters for ${table}`);
+  return { read: t.read, inserted: t.inserted, updated: t.updated, unchanged: t.unchanged, deleted: t.deleted };
+}
