@@ -10,7 +10,7 @@ import { closePools, getDb } from "../db";
 import { migrateDatabase } from "../migrate";
 import { isTableName, type TableName, tableNames } from "./datasets";
 import { executeRun, type ProgressEvent, settingsFromEnv } from "./pipeline";
-import { createRun, type RunMode, type RunSummary, SyncBusyError } from "./runs";
+import { createRun, type RunMode, type RunSummary, SyncBusyError, tablesWithData } from "./runs";
 import { describeSource } from "./source";
 
 const usage = `usage: npm run etl -- --mode first-run|incremental --source imdb|sample|local|<folder> [--tables a,b] [--force-deletes] [--json]
@@ -23,6 +23,7 @@ function parse() {
       source: { type: "string", default: "imdb" },
       tables: { type: "string" },
       "force-deletes": { type: "boolean", default: false },
+      replace: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -40,6 +41,7 @@ function parse() {
     source: values.source ?? "imdb",
     tables: tables as TableName[],
     forceDeletes: values["force-deletes"] ?? false,
+    replace: values.replace ?? false,
     json: values.json ?? false,
   };
 }
@@ -100,6 +102,15 @@ async function main() {
   const url = await resolveDatabaseUrl();
   await migrateDatabase(url);
   const settings = settingsFromEnv();
+  if (options.mode === "first-run" && !options.replace) {
+    const filled = await tablesWithData(getDb(url), options.tables);
+    if (filled.length > 0) {
+      throw new Error(
+        `A first build replaces the contents of tables that already hold data (${filled.join(", ")}).\n` +
+          "Run again with --replace to do so, or use --mode incremental to apply only the changes.",
+      );
+    }
+  }
   const runId = await createRun(getDb(url), {
     mode: options.mode,
     source: options.source,

@@ -3,8 +3,8 @@
  * build or an incremental merge, while a heartbeat writes live counters, notices cancellation and saves
  * rejected lines. A failed table changes nothing in its table; the run goes on with the others and fails.
  */
-import { eq } from "drizzle-orm";
-import { etlRuns } from "../../db/schema";
+import { and, eq, inArray } from "drizzle-orm";
+import { etlRuns, etlRunTables } from "../../db/schema";
 import { getDb, getPool } from "../db";
 import { env } from "../env";
 import { datasets, isTableName, type TableName, tableNames } from "./datasets";
@@ -42,6 +42,14 @@ export interface ProgressEvent {
   runId: number;
   table: TableName;
   counters: TableCounters;
+}
+
+/** Tables a stopped run never reached are marked skipped, so the run detail says why they have no counters. */
+async function markNotRun(db: ReturnType<typeof getDb>, runId: number, why = "the run stopped") {
+  await db
+    .update(etlRunTables)
+    .set({ status: "skipped", message: `Not run: ${why}` })
+    .where(and(eq(etlRunTables.runId, runId), inArray(etlRunTables.status, ["pending", "running"])));
 }
 
 export interface ExecuteOptions {
@@ -171,6 +179,7 @@ export async function executeRun(databaseUrl: string, runId: number, options: Ex
     await beating;
   }
   const reason = controller.signal.reason;
+  if (controller.signal.aborted) await markNotRun(db, runId, (reason as Error | undefined)?.message);
   const status =
     reason instanceof EtlError && reason.code === "CANCELLED" ? "cancelled" : failures.length ? "failed" : "succeeded";
   const error = status === "succeeded" ? undefined : failures.join("\n") || (reason as Error | undefined)?.message;

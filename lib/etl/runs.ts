@@ -177,3 +177,13 @@ export type RunSummary = NonNullable<Awaited<ReturnType<typeof runSummary>>>;
 export async function latestRuns(db: Db, limit = 20) {
   return db.select().from(etlRuns).orderBy(desc(etlRuns.id)).limit(limit);
 }
+
+/** The tables among `tables` that hold rows: a first build over them replaces their contents. */
+export async function tablesWithData(db: Db, tables: TableName[]): Promise<TableName[]> {
+  const found: TableName[] = [];
+  for (const table of tables) {
+    const [rows] = await db.execute(sql.raw(`SELECT EXISTS(SELECT 1 FROM \`${table}\`) AS has`));
+    if ((rows as unknown as { has: number }[])[0]?.has) found.push(table);
+  }
+  return found;
+}
