@@ -1,0 +1,158 @@
+/**
+ * `npm run bench -- --scale 0.01 [--keep] [--seed N]`: in one run on the same server (database `bench`),
+ * the floor (the server's own LOAD DATA of the uncompressed files), the engine's first build, an
+ * incremental run with nothing changed and one with 1 % changed, as ratios to the floor (design.md §6).
+ * Data is generated once per scale and cached under bench-data/; results go to
+ * bench-results/latest-<scale>.json. --keep leaves the `bench` database in place afterwards.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import mysql from "mysql2/promise";
+import { type TableName, tableNames } from "../lib/etl/datasets";
+import { migrateDatabase } from "../lib/migrate";
+import { measureFloor } from "./bench/floor";
+import { generateDataset, generatorVersion, type Manifest } from "./bench/generate";
+import { type Expected, mutateDataset, readManifest } from "./bench/mutate";
+import { floorStep, formatSteps, machine, peakRssTargetBytes, type StepResult, syncStep } from "./bench/report";
+import { runSync } from "./bench/sync";
+import { resolveDatabaseUrl } from "./private-db";
+
+const { values } = parseArgs({
+  options: {
+    scale: { type: "string" },
+    seed: { type: "string", default: "1" },
+    keep: { type: "boolean", default: false },
+  },
+});
+const scale = Number(values.scale);
+const seed = Number(values.seed);
+if (!(scale > 0) || !Number.isInteger(seed)) {
+  console.error("usage: npm run bench -- --scale S [--seed N] [--keep]");
+  process.exit(2);
+}
+const share = 0.01;
+const targets = { firstBuild: 1.3, noChange: 0.5, onePercent: 0.6 };
+
+const dataDir = path.resolve("bench-data", `scale-${scale}-seed-${seed}`);
+const baseDir = path.join(dataDir, "base");
+const changedDir = path.join(dataDir, "changed-1pct");
+
+function isCurrent(dir: string, generation: number): boolean {
+  if (!existsSync(path.join(dir, "manifest.json"))) return false;
+  const m = readManifest(dir);
+  return m.generatorVersion === generatorVersion && m.scale === scale && m.seed === seed && m.generation === generation;
+}
+
+async function prepareData(): Promise<{ manifest: Manifest; expected: Expected }> {
+  if (!isCurrent(baseDir, 0)) {
+    console.log(`generating scale ${scale} into ${baseDir} …`);
+    await generateDataset({ scale, out: baseDir, seed });
+  }
+  if (!isCurrent(changedDir, 1) || !existsSync(path.join(changedDir, "expected.json"))) {
+    console.log(`mutating ${share * 100} % into ${changedDir} …`);
+    await mutateDataset({ input: baseDir, out: changedDir, share, seed });
+  }
+  const expected = JSON.parse(readFileSync(path.join(changedDir, "expected.json"), "utf8")) as Expected;
+  return { manifest: readManifest(baseDir), expected };
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function onServer<T>(url: string, work: (c: mysql.Connection) => Promise<T>): Promise<T> {
+  const connection = await mysql.createConnection({ uri: withDatabase(url, "") });
+  try {
+    return await work(connection);
+  } finally {
+    await connection.end();
+  }
+}
+
+async function freshDatabase(serverUrl: string, benchUrl: string): Promise<void> {
+  await onServer(serverUrl, (c) => c.query("DROP DATABASE IF EXISTS `bench`"));
+  await migrateDatabase(benchUrl);
+}
+
+function uniform(manifest: Manifest, kind: "first" | "same"): Expected {
+  const out = {} as Expected;
+  for (const t of tableNames) {
+    const rows = manifest.rows[t as TableName];
+    out[t] =
+      kind === "first"
+        ? { rows, inserted: rows, updated: 0, deleted: 0, unchanged: 0 }
+        : { rows, inserted: 0, updated: 0, deleted: 0, unchanged: rows };
+  }
+  return out;
+}
+
+const serverUrl = await resolveDatabaseUrl();
+const benchUrl = withDatabase(serverUrl, "bench");
+const { manifest, expected } = await prepareData();
+const totalRows = Object.values(manifest.rows).reduce((a, b) => a + b, 0);
+console.log(`scale ${scale}: ${totalRows.toLocaleString("en-US")} rows in 7 files`);
+
+await freshDatabase(serverUrl, benchUrl);
+console.log("floor: LOAD DATA of the uncompressed files …");
+const floor = await measureFloor(benchUrl, baseDir, dataDir);
+const steps: StepResult[] = [floorStep(floor)];
+
+await freshDatabase(serverUrl, benchUrl);
+const runs = [
+  {
+    step: "first build",
+    mode: "first-run",
+    source: baseDir,
+    target: targets.firstBuild,
+    want: uniform(manifest, "first"),
+  },
+  {
+    step: "incremental, no change",
+    mode: "incremental",
+    source: baseDir,
+    target: targets.noChange,
+    want: uniform(manifest, "same"),
+  },
+  {
+    step: "incremental, 1 % changed",
+    mode: "incremental",
+    source: changedDir,
+    target: targets.onePercent,
+    want: expected,
+  },
+] as const;
+for (const run of runs) {
+  console.log(`${run.step} …`);
+  const result = await runSync({ databaseUrl: benchUrl, mode: run.mode, source: run.source });
+  steps.push(syncStep(run.step, result, floor.seconds, run.target, run.want));
+}
+
+const serverVersion = await onServer(serverUrl, async (c) => {
+  const [rows] = await c.query("SELECT VERSION() AS v");
+  return String((rows as { v: string }[])[0]?.v);
+});
+if (!values.keep) await onServer(serverUrl, (c) => c.query("DROP DATABASE IF EXISTS `bench`"));
+
+console.log(`\n${formatSteps(steps)}`);
+const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+const results = {
+  date: new Date().toISOString(),
+  commit,
+  scale,
+  seed,
+  changedShare: share,
+  machine: machine(serverVersion),
+  rows: manifest.rows,
+  targets: { ...targets, peakRssBytes: peakRssTargetBytes },
+  floor: { method: "LOAD DATA LOCAL INFILE per uncompressed file; row_hash = X'0000000000000000'", ...floor },
+  steps,
+};
+mkdirSync("bench-results", { recursive: true });
+const out = path.join("bench-results", `latest-${scale}.json`);
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nwrote ${out}`);
+process.exitCode = steps.some((s) => s.problems.length > 0) ? 1 : 0;

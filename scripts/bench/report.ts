@@ -1,0 +1,131 @@
+/**
+ * The benchmark's results: one row per measured step with its ratio to the floor and the checks on rows
+ * written, the terminal table, and the JSON written to bench-results/latest-<scale>.json.
+ */
+import { cpus, totalmem } from "node:os";
+import type { TableName } from "../../lib/etl/datasets";
+import type { FloorResult } from "./floor";
+import type { Expected } from "./mutate";
+import { rowsWritten, type SyncResult } from "./sync";
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  ramBytes: number;
+  server: string;
+  node: string;
+}
+
+export function machine(serverVersion: string): Machine {
+  const list = cpus();
+  return {
+    cpu: list[0]?.model.trim() ?? "unknown",
+    cores: list.length,
+    ramBytes: totalmem(),
+    server: serverVersion,
+    node: process.version,
+  };
+}
+
+export interface StepResult {
+  step: string;
+  seconds: number;
+  rows: number;
+  rowsPerSecond: number;
+  ratioToFloor: number;
+  /** The design's target for the ratio (design.md section 6); undefined for the floor itself. */
+  targetRatio?: number;
+  peakRssBytes?: number;
+  peakRssSource?: string;
+  rowsWritten?: number;
+  expectedRowsWritten?: number;
+  /** Problems found by the checks (rows written, per-table counters); empty when all hold. */
+  problems: string[];
+  tables?: SyncResult["summary"]["tables"];
+}
+
+export const peakRssTargetBytes = 256 * 1024 * 1024;
+
+export function floorStep(floor: FloorResult): StepResult {
+  return {
+    step: "floor (LOAD DATA)",
+    seconds: floor.seconds,
+    rows: floor.rows,
+    rowsPerSecond: floor.rows / floor.seconds,
+    ratioToFloor: 1,
+    problems: [],
+  };
+}
+
+/** Compares the engine's counters with what the data says they must be. */
+export function checkCounters(result: SyncResult, expected: Expected): string[] {
+  const problems: string[] = [];
+  for (const [table, want] of Object.entries(expected) as [TableName, Expected[TableName]][]) {
+    const got = result.summary.tables.find((t) => t.table === table);
+    if (!got) {
+      problems.push(`${table}: missing from the summary`);
+      continue;
+    }
+    for (const field of ["inserted", "updated", "deleted", "unchanged"] as const) {
+      if (got[field] !== want[field]) problems.push(`${table}.${field}: ${got[field]}, expected ${want[field]}`);
+    }
+    if (got.rejected !== 0) problems.push(`${table}: ${got.rejected} rejected lines`);
+  }
+  return problems;
+}
+
+export function syncStep(
+  step: string,
+  result: SyncResult,
+  floorSeconds: number,
+  targetRatio: number,
+  expected: Expected,
+): StepResult {
+  const rows = result.summary.tables.reduce((sum, t) => sum + t.read, 0);
+  const written = rowsWritten(result.summary);
+  const expectedRowsWritten = Object.values(expected).reduce((s, t) => s + t.inserted + t.updated + t.deleted, 0);
+  const problems = checkCounters(result, expected);
+  if (written !== expectedRowsWritten) problems.unshift(`wrote ${written} rows, expected ${expectedRowsWritten}`);
+  return {
+    step,
+    seconds: result.seconds,
+    rows,
+    rowsPerSecond: rows / result.seconds,
+    ratioToFloor: result.seconds / floorSeconds,
+    targetRatio,
+    peakRssBytes: result.peakRssBytes,
+    peakRssSource: result.peakRssSource,
+    rowsWritten: written,
+    expectedRowsWritten,
+    problems,
+    tables: result.summary.tables,
+  };
+}
+
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+
+/** The terminal table: one line per step, then the problems found, if any. */
+export function formatSteps(steps: StepResult[]): string {
+  const header = ["step", "seconds", "rows/s", "× floor", "target", "peak RSS", "rows written", "expected", "ok"];
+  const rows = steps.map((s) => {
+    const ratioOk = s.targetRatio === undefined || s.ratioToFloor <= s.targetRatio;
+    const rssOk = s.peakRssBytes === undefined || s.peakRssBytes <= peakRssTargetBytes;
+    return [
+      s.step,
+      s.seconds.toFixed(2),
+      Math.round(s.rowsPerSecond).toLocaleString("en-US"),
+      s.ratioToFloor.toFixed(2),
+      s.targetRatio === undefined ? "" : `≤ ${s.targetRatio}`,
+      s.peakRssBytes === undefined ? "" : mb(s.peakRssBytes),
+      s.rowsWritten?.toLocaleString("en-US") ?? "",
+      s.expectedRowsWritten?.toLocaleString("en-US") ?? "",
+      s.problems.length > 0 ? "WRONG" : ratioOk && rssOk ? "yes" : "slow",
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
+  const out = [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+  for (const s of steps) for (const p of s.problems.slice(0, 20)) out.push(`  ${s.step}: ${p}`);
+  return out.join("\n");
+}

@@ -1,0 +1,108 @@
+/**
+ * Runs the engine's command line (`tsx lib/etl/cli.ts … --json`) as a child process, timed from spawn to
+ * exit, with its peak RSS from GNU time (`/usr/bin/time -f %M`, the largest process of the tree: tsx
+ * starts the engine in a child node) or, without it, from the peakRssBytes the engine reports itself.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+const gnuTime = "/usr/bin/time";
+
+export interface SyncTableCounters {
+  table: string;
+  read: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  rejected: number;
+  duplicates: number;
+}
+
+export interface SyncSummary {
+  id: number;
+  status: string;
+  peakRssBytes?: number;
+  tables: SyncTableCounters[];
+}
+
+export interface SyncResult {
+  seconds: number;
+  peakRssBytes: number;
+  /** Where the peak came from: GNU time over the process tree, or the engine's own report. */
+  peakRssSource: "time" | "engine";
+  summary: SyncSummary;
+}
+
+export interface SyncOptions {
+  databaseUrl: string;
+  mode: "first-run" | "incremental";
+  source: string;
+  cwd?: string;
+}
+
+/** The run summary: the last line of stdout that parses as JSON. */
+export function parseSummary(stdout: string): SyncSummary {
+  const lines = stdout.trimEnd().split("\n");
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i]?.trim() ?? "";
+    if (!line.startsWith("{")) continue;
+    try {
+      return JSON.parse(line) as SyncSummary;
+    } catch {}
+  }
+  throw new Error(`the engine printed no JSON summary; its output ended with:\n${lines.slice(-10).join("\n")}`);
+}
+
+/** Rows the run wrote: inserted + updated + deleted over all tables. */
+export function rowsWritten(summary: SyncSummary): number {
+  return summary.tables.reduce((sum, t) => sum + t.inserted + t.updated + t.deleted, 0);
+}
+
+const keep = (text: string, more: string) => (text + more).slice(-256 * 1024);
+
+export async function runSync(options: SyncOptions): Promise<SyncResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const tsx = path.join(cwd, "node_modules/.bin/tsx");
+  const engine = [tsx, "lib/etl/cli.ts", "--mode", options.mode, "--source", options.source, "--json"];
+  const scratch = mkdtempSync(path.join(tmpdir(), "bench-time-"));
+  const timeFile = path.join(scratch, "rss");
+  const useTime = existsSync(gnuTime);
+  const [command, ...args] = useTime ? [gnuTime, "-f", "%M", "-o", timeFile, ...engine] : engine;
+  const started = performance.now();
+  try {
+    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+      (resolve, reject) => {
+        const child = spawn(command as string, args, {
+          cwd,
+          env: { ...process.env, DATABASE_URL: options.databaseUrl, LOG_LEVEL: "warn" },
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let out = "";
+        let err = "";
+        child.stdout.on("data", (chunk: Buffer) => {
+          out = keep(out, chunk.toString());
+        });
+        child.stderr.on("data", (chunk: Buffer) => {
+          err = keep(err, chunk.toString());
+        });
+        child.on("error", reject);
+        child.on("close", (exit) => resolve({ code: exit, stdout: out, stderr: err }));
+      },
+    );
+    const seconds = (performance.now() - started) / 1000;
+    if (code !== 0) {
+      throw new Error(`the engine exited with ${code}:\n${stderr.slice(-4000)}\n${stdout.slice(-2000)}`);
+    }
+    const summary = parseSummary(stdout);
+    const kilobytes = useTime ? Number(readFileSync(timeFile, "utf8").trim().split("\n").pop()) : Number.NaN;
+    if (Number.isFinite(kilobytes)) {
+      return { seconds, peakRssBytes: kilobytes * 1024, peakRssSource: "time", summary };
+    }
+    return { seconds, peakRssBytes: summary.peakRssBytes ?? 0, peakRssSource: "engine", summary };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
