@@ -57,8 +57,8 @@ function titleBasics(rng: Rng, world: World, i: number): string {
   return [type, primary, original, f(4), f(5), f(6), f(7), f(8)].join("\t");
 }
 
-/** The data lines of one table, in batches. */
-function* tableLines(table: TableName, world: World): Generator<string[]> {
+/** The data lines of one table (no header), in batches. */
+export function* tableLines(table: TableName, world: World): Generator<string[]> {
   const rng = new Rng(world.seed, tableNames.indexOf(table) + 1);
   const model = models[table];
   const space = model.prefix === "nm" ? world.names : world.titles;
