@@ -52,8 +52,9 @@ export async function locateFile(
   spec: DatasetSpec,
   settings: SourceSettings,
   onProgress: DownloadProgress,
+  signal?: AbortSignal,
 ): Promise<SourceFile> {
-  if (source === "imdb") return download(db, spec, settings, onProgress);
+  if (source === "imdb") return download(db, spec, settings, onProgress, signal);
   const folder = source === "sample" ? sampleDir : source === "local" ? settings.localDir : source;
   if (!folder) throw new EtlError("SOURCE_MISSING", "The local source needs IMDB_LOCAL_DIR to be set.");
   return findInFolder(folder, spec);
@@ -86,6 +87,7 @@ async function download(
   spec: DatasetSpec,
   settings: SourceSettings,
   onProgress: DownloadProgress,
+  signal?: AbortSignal,
 ): Promise<SourceFile> {
   const url = new URL(spec.file, settings.baseUrl.endsWith("/") ? settings.baseUrl : `${settings.baseUrl}/`).toString();
   const target = path.join(settings.downloadDir, spec.file);
@@ -100,7 +102,7 @@ async function download(
         if (previous.etag) headers["if-none-match"] = previous.etag;
         if (previous.lastModified) headers["if-modified-since"] = previous.lastModified;
       }
-      const result = await fetchToFile(url, target, headers, settings.timeoutMs, onProgress);
+      const result = await fetchToFile(url, target, headers, settings.timeoutMs, onProgress, signal);
       if (result.status === 304) return { kind: "unchanged", reason: `not modified since the last sync (${url})` };
       const remember = async () => {
         const values = {
@@ -124,6 +126,7 @@ async function download(
         remember,
       };
     } catch (error) {
+      if (signal?.aborted) throw error;
       const retryable = error instanceof EtlError ? error.retryable : true;
       if (!retryable || attempt >= settings.retries) {
         if (error instanceof EtlError) throw error;
@@ -141,15 +144,23 @@ interface FetchResult {
   lastModified: string | null;
 }
 
-/** GETs url into target via a .part file; the file is renamed into place only once complete. */
+/**
+ * GETs url into target via a .part file; the file is renamed into place only once complete. A body cut
+ * short (fewer bytes than Content-Length, or a dropped connection) is a DOWNLOAD_TRUNCATED error; an abort
+ * of `signal` (a cancelled run) stops the transfer at once and rethrows the signal's reason.
+ */
 async function fetchToFile(
   url: string,
   target: string,
   headers: Record<string, string>,
   idleTimeoutMs: number,
   onProgress: DownloadProgress,
+  signal?: AbortSignal,
 ): Promise<FetchResult> {
+  signal?.throwIfAborted();
   const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  signal?.addEventListener("abort", onAbort, { once: true });
   let timer = setTimeout(() => controller.abort(), idleTimeoutMs);
   const resetTimer = () => {
     clearTimeout(timer);
@@ -167,6 +178,12 @@ async function fetchToFile(
     const total = Number.isFinite(expected) ? expected : undefined;
     const out = await open(partial, "w");
     let bytes = 0;
+    const truncated = (why: string) =>
+      new EtlError(
+        "DOWNLOAD_TRUNCATED",
+        `GET ${url} ended after ${bytes}${total === undefined ? "" : ` of ${total}`} bytes (${why})`,
+        true,
+      );
     try {
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
         resetTimer();
@@ -174,12 +191,15 @@ async function fetchToFile(
         bytes += chunk.length;
         onProgress(bytes, total);
       }
+    } catch (error) {
+      if (controller.signal.aborted) throw error;
+      const cause = (error as Error & { cause?: unknown }).cause;
+      const detail = cause instanceof Error ? cause.message : (error as Error).message;
+      throw truncated(`the connection closed: ${detail}`);
     } finally {
       await out.close();
     }
-    if (total !== undefined && bytes !== total) {
-      throw new EtlError("DOWNLOAD_TRUNCATED", `GET ${url} ended after ${bytes} of ${total} bytes`, true);
-    }
+    if (total !== undefined && bytes !== total) throw truncated("the body is shorter than its Content-Length");
     await rename(partial, target);
     return {
       status: response.status,
@@ -189,11 +209,13 @@ async function fetchToFile(
     };
   } catch (error) {
     await rm(partial, { force: true });
+    if (signal?.aborted) throw signal.reason;
     if (controller.signal.aborted && !(error instanceof EtlError)) {
       throw new EtlError("HTTP_ERROR", `GET ${url} stalled for ${idleTimeoutMs} ms`, true);
     }
     throw error;
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
   }
 }
