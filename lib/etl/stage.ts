@@ -3,7 +3,7 @@
  * Writers batch rows into buffers and wait when the server falls behind, so memory stays bounded.
  */
 import { once } from "node:events";
-import { PassThrough } from "node:stream";
+import { PassThrough, type Writable } from "node:stream";
 import type { PoolConnection } from "mysql2/promise";
 
 export interface LoadResult {
@@ -18,14 +18,22 @@ function parseInfo(result: unknown): LoadResult {
   return { affectedRows: header.affectedRows ?? 0, replaced: Number(deleted?.[1] ?? 0) };
 }
 
+/**
+ * mysql2 writes LOAD DATA packets to the socket without waiting for it to drain, so back-pressure is
+ * taken here: a writer waits while more than this many bytes sit unsent in the socket's buffer.
+ */
+const maxUnsentBytes = 8 << 20;
+
 /** One LOAD DATA statement in flight; write() rows to it, then end() and await the result. */
 export class LoadStream {
   private readonly stream = new PassThrough({ highWaterMark: 4 << 20 });
+  private readonly socket: Writable | undefined;
   private readonly result: Promise<LoadResult>;
   private failure: Promise<never>;
   bytesWritten = 0;
 
   constructor(connection: PoolConnection, sql: string) {
+    this.socket = (connection.connection as unknown as { stream?: Writable }).stream;
     this.result = connection.query({ sql, infileStreamFactory: () => this.stream }).then(parseInfo);
     this.failure = this.result.then(() => new Promise<never>(() => {}));
     this.failure.catch(() => {});
@@ -36,6 +44,9 @@ export class LoadStream {
     if (chunk.length === 0) return;
     this.bytesWritten += chunk.length;
     if (!this.stream.write(chunk)) await Promise.race([once(this.stream, "drain"), this.failure]);
+    if (this.socket && this.socket.writableLength > maxUnsentBytes) {
+      await Promise.race([once(this.socket, "drain"), this.failure]);
+    }
   }
 
   end(): Promise<LoadResult> {
