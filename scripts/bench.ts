@@ -15,7 +15,15 @@ import { migrateDatabase } from "../lib/migrate";
 import { measureFloor } from "./bench/floor";
 import { generateDataset, generatorVersion, type Manifest } from "./bench/generate";
 import { type Expected, mutateDataset, readManifest } from "./bench/mutate";
-import { floorStep, formatSteps, machine, peakRssTargetBytes, type StepResult, syncStep } from "./bench/report";
+import {
+  floorStep,
+  formatSteps,
+  formatTableSeconds,
+  machine,
+  peakRssTargetBytes,
+  type StepResult,
+  syncStep,
+} from "./bench/report";
 import { runSync } from "./bench/sync";
 import { resolveDatabaseUrl } from "./private-db";
 
@@ -137,7 +145,7 @@ const serverVersion = await onServer(serverUrl, async (c) => {
 });
 if (!values.keep) await onServer(serverUrl, (c) => c.query("DROP DATABASE IF EXISTS `bench`"));
 
-console.log(`\n${formatSteps(steps)}`);
+console.log(`\n${formatSteps(steps)}\n\nseconds per table\n${formatTableSeconds(floor, steps)}`);
 const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
 const results = {
   date: new Date().toISOString(),

@@ -129,3 +129,22 @@ export function formatSteps(steps: StepResult[]): string {
   for (const s of steps) for (const p of s.problems.slice(0, 20)) out.push(`  ${s.step}: ${p}`);
   return out.join("\n");
 }
+
+/** Seconds per table: the floor's LOAD DATA beside each engine step (the engine's load + apply + index). */
+export function formatTableSeconds(floor: FloorResult, steps: StepResult[]): string {
+  const runs = steps.filter((s) => s.tables);
+  const header = ["table", "floor", ...runs.map((s) => s.step)];
+  const rows = Object.entries(floor.tables).map(([table, f]) => [
+    table,
+    f.seconds.toFixed(2),
+    ...runs.map((s) => {
+      const t = s.tables?.find((x) => x.table === table);
+      const total = Object.values(t?.seconds ?? {}).reduce((a, b) => a + b, 0);
+      return total.toFixed(2);
+    }),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}

@@ -19,6 +19,8 @@ export interface SyncTableCounters {
   deleted: number;
   rejected: number;
   duplicates: number;
+  /** Time per stage (download, load, apply, index), when the engine reports it. */
+  seconds?: Record<string, number>;
 }
 
 export interface SyncSummary {
