@@ -61,6 +61,8 @@ export class LoadStream {
   }
 }
 
+const emptyBuffer = Buffer.alloc(0);
+
 /** Collects rows into one buffer per batch; flush() hands the batch over and starts a new one. */
 export class RowBatch {
   private buf: Buffer;
@@ -97,7 +99,9 @@ export class RowBatch {
     return this.length;
   }
 
+  /** Hands the batch over; an empty batch keeps its buffer (no garbage on runs that change nothing). */
   flush(): Buffer {
+    if (this.length === 0) return emptyBuffer;
     const out = this.buf.subarray(0, this.length);
     this.buf = Buffer.allocUnsafe(this.capacity);
     this.length = 0;
