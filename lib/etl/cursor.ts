@@ -23,7 +23,7 @@ export class KeyHashCursor {
     connection: PoolConnection,
     sql: string,
     private readonly hasOrdering: boolean,
-    private readonly batchSize = 20000,
+    private readonly batchSize = 4096,
   ) {
     const callbackConnection = connection.connection as unknown as Connection;
     this.stream = callbackConnection.query({ sql, rowsAsArray: true }).stream({ highWaterMark: batchSize });
