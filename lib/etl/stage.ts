@@ -30,11 +30,24 @@ export class LoadStream {
   private readonly socket: Writable | undefined;
   private readonly result: Promise<LoadResult>;
   private failure: Promise<never>;
+  /** Set once mysql2 has asked for the stream (the server requested the file) and listens to it. */
+  private taken = false;
+  private abortedWith: Error | undefined;
   bytesWritten = 0;
 
   constructor(connection: PoolConnection, sql: string) {
     this.socket = (connection.connection as unknown as { stream?: Writable }).stream;
-    this.result = connection.query({ sql, infileStreamFactory: () => this.stream }).then(parseInfo);
+    // The error of an aborted stream reaches the query through mysql2's own listener; this one only keeps
+    // an error emitted while mysql2 is not listening from becoming an uncaught exception.
+    this.stream.on("error", () => {});
+    const factory = () => {
+      this.taken = true;
+      const error = this.abortedWith;
+      // Aborted before the server asked for the file: fail the stream once mysql2 has attached its listeners.
+      if (error) setImmediate(() => this.stream.destroy(error));
+      return this.stream;
+    };
+    this.result = connection.query({ sql, infileStreamFactory: factory }).then(parseInfo);
     this.failure = this.result.then(() => new Promise<never>(() => {}));
     this.failure.catch(() => {});
     this.result.catch(() => this.stream.destroy());
@@ -54,9 +67,15 @@ export class LoadStream {
     return this.result;
   }
 
-  /** Stops the statement: the server rolls back the rows of an aborted LOAD DATA. */
+  /**
+   * Stops the statement: the stream fails, mysql2 ends the file early and the query rejects. Rows already
+   * sent may stay in the target (a shadow or staging table), so the caller must drop that table.
+   * A stream destroyed before mysql2 takes it would never end (the query would hang until the server's
+   * read timeout), so an early abort is deferred until the server asks for the file.
+   */
   async abort(error: Error): Promise<void> {
-    this.stream.destroy(error);
+    if (this.taken) this.stream.destroy(error);
+    else this.abortedWith = error;
     await this.result.catch(() => undefined);
   }
 }
