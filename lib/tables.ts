@@ -2,16 +2,7 @@
 import "server-only";
 import type { RowDataPacket } from "mysql2";
 import { getPool } from "./db";
-
-export const imdbTables = [
-  "name_basics",
-  "title_basics",
-  "title_akas",
-  "title_crew",
-  "title_episode",
-  "title_principals",
-  "title_ratings",
-] as const;
+import { tableNames } from "./etl/datasets";
 
 export interface TableSummary {
   table: string;
@@ -24,5 +15,5 @@ export async function tableSummaries(): Promise<TableSummary[]> {
     "SELECT table_name AS t, table_rows AS n FROM information_schema.tables WHERE table_schema = DATABASE()",
   );
   const counts = new Map(rows.map((r) => [String(r.t), Number(r.n ?? 0)]));
-  return imdbTables.map((table) => ({ table, rows: counts.get(table) ?? 0 }));
+  return tableNames.map((table) => ({ table, rows: counts.get(table) ?? 0 }));
 }

@@ -125,22 +125,9 @@ async function main() {
   bar.stop();
   if (!options.json) printTable(summary);
   if (options.json) {
-    const tables = summary.tables.map((t) => ({
-      table: t.table,
-      status: t.status,
-      read: t.read,
-      inserted: t.inserted,
-      updated: t.updated,
-      unchanged: t.unchanged,
-      deleted: t.deleted,
-      deletesWithheld: t.deletesWithheld,
-      rejected: t.rejected,
-      duplicates: t.duplicates,
-      seconds: t.seconds,
-      error: t.error,
-    }));
     const peakRssBytes = process.resourceUsage().maxRSS * 1024;
-    console.log(JSON.stringify({ id: summary.id, status: summary.status, error: summary.error, peakRssBytes, tables }));
+    const { id, status, error, tables } = summary;
+    console.log(JSON.stringify({ id, status, error, peakRssBytes, tables }));
   }
   return summary.status === "succeeded" ? 0 : 1;
 }
