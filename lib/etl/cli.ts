@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
 import { resolveDatabaseUrl } from "../../scripts/private-db";
 import { closePools, getDb } from "../db";
+import { logToStdout } from "../log";
 import { migrateDatabase } from "../migrate";
 import { isTableName, type TableName, tableNames } from "./datasets";
 import { executeRun, type ProgressEvent, settingsFromEnv } from "./pipeline";
@@ -99,6 +100,7 @@ function printTable(summary: RunSummary) {
 
 async function main() {
   const options = parse();
+  logToStdout(false);
   const url = await resolveDatabaseUrl();
   await migrateDatabase(url);
   const settings = settingsFromEnv();

@@ -7,6 +7,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { etlRuns, etlRunTables } from "../../db/schema";
 import { getDb, getPool } from "../db";
 import { env } from "../env";
+import { logger } from "../log";
 import { datasets, isTableName, type TableName, tableNames } from "./datasets";
 import { EtlError } from "./errors";
 import { firstBuild } from "./first-build";
@@ -89,6 +90,8 @@ export async function executeRun(databaseUrl: string, runId: number, options: Ex
   const tables = (run.tables ?? "").split(",").filter(isTableName);
   const ordered = tableNames.filter((t) => tables.includes(t));
   await markRunning(db, runId);
+  const log = logger().child({ runId });
+  log.info({ mode: run.mode, source: run.source, tables: ordered }, "sync started");
 
   const controller = new AbortController();
   const hash = await lineHasher();
@@ -165,9 +168,11 @@ export async function executeRun(databaseUrl: string, runId: number, options: Ex
         await beating;
         await flush();
         await updateTable(db, runId, table, { status: "succeeded" });
+        log.info({ table, ...counters }, "table synced");
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         failures.push(`${table}: ${message}`);
+        log.error({ table, err: error }, "table failed");
         counters.stage = "failed";
         await beating;
         await flush().catch(() => undefined);
@@ -184,6 +189,7 @@ export async function executeRun(databaseUrl: string, runId: number, options: Ex
     reason instanceof EtlError && reason.code === "CANCELLED" ? "cancelled" : failures.length ? "failed" : "succeeded";
   const error = status === "succeeded" ? undefined : failures.join("\n") || (reason as Error | undefined)?.message;
   await finishRun(db, runId, status, error);
+  log.info({ status, error }, "sync finished");
   const summary = await runSummary(db, runId);
   if (!summary) throw new Error(`Run #${runId} disappeared.`);
   return summary;
