@@ -147,12 +147,14 @@ export const titleRatings = mysqlTable(
     numVotes: int("numVotes", { unsigned: true }),
     rowHash: rowHash(),
   },
-  (t) => [index("title_ratings_numVotes").on(t.numVotes)],
+  (t) => [index("title_ratings_numVotes").on(t.numVotes), index("title_ratings_averageRating").on(t.averageRating)],
 );
 
 export const genres = mysqlTable("genres", {
   genreId: smallint("genre_id", { unsigned: true }).notNull().primaryKey(),
   genreName: binaryCollatedVarchar("genre_name", { length: 64 }).notNull().unique("genres_genre_name"),
+  /** Titles in the genre, recounted by the engine after each title_basics sync (a COUNT over millions is too slow for a page). */
+  titleCount: int("title_count", { unsigned: true }).notNull().default(0),
 });
 
 export const titleGenres = mysqlTable(

@@ -4,7 +4,7 @@
  * live table is untouched, so a corrupt file or a cancelled run changes nothing.
  */
 import type { PoolConnection, RowDataPacket } from "mysql2/promise";
-import { GenreRegistry, pruneUnusedGenres } from "./genres";
+import { GenreRegistry, refreshGenreCounts } from "./genres";
 import { hashHex } from "./hash";
 import { addIndexesSql, dropIndexesSql, secondaryIndexes } from "./indexes";
 import type { ScannedRow } from "./scan";
@@ -117,7 +117,7 @@ export async function firstBuild(job: TableJob): Promise<void> {
       await connection.query(`RENAME TABLE ${renames.join(", ")}`);
       swapped = true;
       await connection.query(`DROP TABLE \`${table}__old\`${withGenres ? ", title_genres__old" : ""}`);
-      if (genreConnection) await pruneUnusedGenres(genreConnection);
+      if (genreConnection) await refreshGenreCounts(genreConnection);
     });
     if (existing[0]?.has) counters.message = "First build: the table's previous contents were replaced.";
   } finally {

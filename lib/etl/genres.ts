@@ -44,9 +44,13 @@ export class GenreRegistry {
   }
 }
 
-/** Removes genres no title has any more (28 index probes, not a scan). */
-export async function pruneUnusedGenres(connection: PoolConnection): Promise<void> {
+/**
+ * Recounts each genre's titles (one pass over the (genre_id, tid) index) and removes genres no title has
+ * any more. The count is stored so that the genre list does not count millions of rows on every view.
+ */
+export async function refreshGenreCounts(connection: PoolConnection): Promise<void> {
   await connection.query(
-    "DELETE FROM genres WHERE NOT EXISTS (SELECT 1 FROM title_genres tg WHERE tg.genre_id = genres.genre_id)",
+    "UPDATE genres g SET title_count = (SELECT COUNT(*) FROM title_genres tg WHERE tg.genre_id = g.genre_id)",
   );
+  await connection.query("DELETE FROM genres WHERE title_count = 0");
 }

@@ -10,7 +10,7 @@
 import type { PoolConnection } from "mysql2/promise";
 import { KeyHashCursor } from "./cursor";
 import { EtlError } from "./errors";
-import { GenreRegistry, pruneUnusedGenres } from "./genres";
+import { GenreRegistry, refreshGenreCounts } from "./genres";
 import { hashHex } from "./hash";
 import type { ScannedRow } from "./scan";
 import { scanFile } from "./scan";
@@ -204,7 +204,7 @@ export async function incrementalSync(job: TableJob): Promise<void> {
           if (applyDeletes) await main.query(`DELETE tg FROM title_genres tg JOIN \`${deletes}\` d ON d.tid = tg.tid`);
           await main.query(`INSERT INTO title_genres (tid, genre_id) SELECT tid, genre_id FROM \`${genreStage}\``);
           await registry.saveNew(main);
-          await pruneUnusedGenres(main);
+          await refreshGenreCounts(main);
         }
         await main.commit();
       } catch (error) {

@@ -88,6 +88,10 @@ export async function expectGenresEqualFile(url: string, titleBasicsTsv: string)
       "SELECT genre_name FROM genres g WHERE NOT EXISTS (SELECT 1 FROM title_genres tg WHERE tg.genre_id = g.genre_id)",
     );
     expect(unused).toEqual([]);
+    const [counts] = await connection.query<RowDataPacket[]>(
+      "SELECT genre_name AS name, title_count AS n, (SELECT COUNT(*) FROM title_genres tg WHERE tg.genre_id = g.genre_id) AS actual FROM genres g",
+    );
+    for (const row of counts) expect(Number(row.n), `title_count of ${row.name}`).toBe(Number(row.actual));
   } finally {
     await connection.end();
   }
