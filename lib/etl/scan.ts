@@ -40,6 +40,13 @@ export interface ScanHandlers {
 
 const maxLineInReject = 2000;
 
+/** The start of a rejected line, cut to at most maxLineInReject bytes but never inside a UTF-8 character. */
+function rejectedLineText(buf: Buffer, start: number, end: number): string {
+  let cut = Math.min(end, start + maxLineInReject);
+  if (cut < end) while (cut > start && ((buf[cut] ?? 0) & 0xc0) === 0x80) cut--;
+  return buf.toString("utf8", start, cut);
+}
+
 /** One shape for every row object (a literal, not a spread, keeps V8 on its fast path). */
 function scannedRow(
   key: LineKey,
@@ -94,7 +101,7 @@ export async function scanFile(
       handlers.onReject({
         lineNumber,
         reason: result.reason,
-        line: buf.toString("utf8", start, Math.min(end, start + maxLineInReject)),
+        line: rejectedLineText(buf, start, end),
       });
       if (result.key) keep(scannedRow(result.key, lineNumber, buf, start, end, 0n, true));
       return;
@@ -102,11 +109,14 @@ export async function scanFile(
     keep(scannedRow(result.key, lineNumber, buf, start, end, hash(buf.subarray(start, end)), false));
   });
 
+  const stopIfAborted = () => {
+    if (signal.aborted) {
+      throw signal.reason instanceof EtlError ? signal.reason : new EtlError("CANCELLED", "The sync was cancelled.");
+    }
+  };
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
-      if (signal.aborted) {
-        throw signal.reason instanceof EtlError ? signal.reason : new EtlError("CANCELLED", "The sync was cancelled.");
-      }
+      stopIfAborted();
       splitter.push(chunk);
       if (batch.length > 0) {
         const rows = batch;
@@ -123,6 +133,8 @@ export async function scanFile(
     throw error;
   }
   splitter.finish();
+  // An abort during the last chunk (too many rejects in a small file, a late cancel) must still stop the file.
+  stopIfAborted();
   if (splitter.linesSeen === 0) throw new EtlError("BAD_HEADER", `${spec.file}: the file is empty (no header line).`);
   if (pending) batch.push(pending);
   if (batch.length > 0) await handlers.onRows(batch);
