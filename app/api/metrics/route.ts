@@ -1,0 +1,10 @@
+import { requestIsAuthorized, unauthorized } from "@/lib/auth";
+import { metricsRegistry } from "@/lib/metrics";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(request: Request) {
+  if (!requestIsAuthorized(request)) return unauthorized();
+  const registry = metricsRegistry();
+  return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } });
+}

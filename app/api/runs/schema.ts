@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { runModes, runStatuses } from "@/db/schema";
+import { tableNames } from "@/lib/etl/datasets";
+
+/** A source: IMDb, the bundled sample, IMDB_LOCAL_DIR, or an absolute folder on the server. */
+export const sourceSchema = z.union([
+  z.enum(["imdb", "sample", "local"]),
+  z.string().regex(/^\//, "a folder source must be an absolute path"),
+]);
+
+export const startRunSchema = z.object({
+  mode: z.enum(runModes),
+  source: sourceSchema,
+  tables: z.array(z.enum(tableNames)).optional(),
+  forceDeletes: z.boolean().optional(),
+});
+
+export const listRunsSchema = z.object({
+  status: z.enum(runStatuses).optional(),
+  mode: z.enum(runModes).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(25),
+});
+
+export const runIdSchema = z.coerce.number().int().positive();

@@ -1,0 +1,78 @@
+/**
+ * Prometheus metrics (prom-client): process defaults plus gauges read from the database at scrape time,
+ * so they are right whichever process ran the sync (web worker, CLI, schedule).
+ */
+import "server-only";
+import { count, desc, eq, inArray, max } from "drizzle-orm";
+import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
+import { etlRuns, etlRunTables, runStatuses } from "@/db/schema";
+import { getDb } from "./db";
+import { tableSummaries } from "./tables";
+
+const counters = ["read", "inserted", "updated", "deleted", "rejected", "duplicates"] as const;
+
+function createRegistry(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "imdb_console_" });
+  new Gauge({
+    name: "imdb_sync_runs",
+    help: "Sync runs recorded, by status",
+    labelNames: ["status"],
+    registers: [registry],
+    async collect() {
+      const rows = await getDb().select({ status: etlRuns.status, n: count() }).from(etlRuns).groupBy(etlRuns.status);
+      for (const status of runStatuses) this.set({ status }, rows.find((r) => r.status === status)?.n ?? 0);
+    },
+  });
+  new Gauge({
+    name: "imdb_sync_last_success_timestamp_seconds",
+    help: "When the last successful sync finished (Unix time; 0 if never)",
+    registers: [registry],
+    async collect() {
+      const [row] = await getDb()
+        .select({ at: max(etlRuns.finishedAt) })
+        .from(etlRuns)
+        .where(eq(etlRuns.status, "succeeded"));
+      this.set(row?.at ? new Date(row.at).getTime() / 1000 : 0);
+    },
+  });
+  new Gauge({
+    name: "imdb_sync_last_run_rows",
+    help: "Rows per table and counter in the last finished sync",
+    labelNames: ["table", "counter"],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const db = getDb();
+      const [last] = await db
+        .select({ id: etlRuns.id })
+        .from(etlRuns)
+        .where(inArray(etlRuns.status, ["succeeded", "failed", "cancelled"]))
+        .orderBy(desc(etlRuns.id))
+        .limit(1);
+      if (!last) return;
+      const tables = await db.select().from(etlRunTables).where(eq(etlRunTables.runId, last.id));
+      for (const t of tables) {
+        const values = { ...t, read: t.rowsRead };
+        for (const counter of counters) this.set({ table: t.tableName, counter }, values[counter]);
+      }
+    },
+  });
+  new Gauge({
+    name: "imdb_table_rows_estimate",
+    help: "Rows per IMDb table (the server's estimate)",
+    labelNames: ["table"],
+    registers: [registry],
+    async collect() {
+      for (const t of await tableSummaries()) this.set({ table: t.table }, t.rows);
+    },
+  });
+  return registry;
+}
+
+const cache = globalThis as unknown as { imdbMetrics?: Registry };
+
+export function metricsRegistry(): Registry {
+  cache.imdbMetrics ??= createRegistry();
+  return cache.imdbMetrics;
+}

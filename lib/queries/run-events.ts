@@ -1,0 +1,64 @@
+/**
+ * Server-sent progress of one run: polls its summary (which the engine updates about once a second,
+ * wherever it runs: web worker, CLI or schedule) and sends it whenever it changed, then `end` when the
+ * run is over. Each message carries the server time so the page can compute rows/s and time left.
+ */
+import "server-only";
+import { getDb } from "@/lib/db";
+import { runSummary } from "@/lib/etl/runs";
+
+const pollMs = 500;
+const keepAliveMs = 15_000;
+const finished = new Set(["succeeded", "failed", "cancelled"]);
+
+export function runEventStream(runId: number, signal: AbortSignal): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return new ReadableStream({
+    start(controller) {
+      let last = "";
+      let lastSent = Date.now();
+      let closed = false;
+      const close = () => {
+        if (closed) return;
+        closed = true;
+        clearTimeout(timer);
+        controller.close();
+      };
+      signal.addEventListener("abort", close);
+      const send = (event: string, data: unknown) =>
+        controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
+      const tick = async () => {
+        if (closed) return;
+        try {
+          const summary = await runSummary(getDb(), runId);
+          if (closed) return;
+          if (!summary) {
+            send("error", { error: `Run #${runId} does not exist.` });
+            return close();
+          }
+          const text = JSON.stringify(summary);
+          if (text !== last) {
+            last = text;
+            lastSent = Date.now();
+            send("progress", { at: Date.now(), run: summary });
+          } else if (Date.now() - lastSent > keepAliveMs) {
+            lastSent = Date.now();
+            controller.enqueue(encoder.encode(": keep-alive\n\n"));
+          }
+          if (finished.has(summary.status)) {
+            send("end", { status: summary.status });
+            return close();
+          }
+        } catch (error) {
+          send("error", { error: error instanceof Error ? error.message : String(error) });
+        }
+        timer = setTimeout(tick, pollMs);
+      };
+      void tick();
+    },
+    cancel() {
+      clearTimeout(timer);
+    },
+  });
+}

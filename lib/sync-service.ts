@@ -1,0 +1,62 @@
+/**
+ * Starts syncs for the web console: records the run (one at a time, enforced by createRun) and runs the
+ * engine in a worker thread so the request answers at once. The engine keeps etl_runs and etl_run_tables
+ * up to date itself; this module only makes sure a worker that dies without a word fails its run.
+ */
+import "server-only";
+import { Worker } from "node:worker_threads";
+import { databaseUrl, getDb } from "./db";
+import { type TableName, tableNames } from "./etl/datasets";
+import { createRun, finishRun, type RunMode, requestCancel, runSummary } from "./etl/runs";
+import { logger } from "./log";
+
+export interface StartSync {
+  mode: RunMode;
+  source: string;
+  tables?: TableName[];
+  forceDeletes?: boolean;
+}
+
+const cache = globalThis as unknown as { imdbWorkers?: Map<number, Worker> };
+cache.imdbWorkers ??= new Map();
+const workers = cache.imdbWorkers;
+
+/** Queues a run and starts its worker. Throws SyncBusyError while another run is queued or running. */
+export async function startSync(request: StartSync): Promise<number> {
+  const url = databaseUrl();
+  const db = getDb(url);
+  const runId = await createRun(db, {
+    mode: request.mode,
+    source: request.source,
+    tables: request.tables?.length ? request.tables : [...tableNames],
+    trigger: "web",
+    forceDeletes: request.forceDeletes ?? false,
+  });
+  const worker = new Worker(new URL("./etl/worker.ts", import.meta.url), { workerData: { databaseUrl: url, runId } });
+  workers.set(runId, worker);
+  let settled = false;
+  const fail = async (message: string) => {
+    if (settled) return;
+    settled = true;
+    logger().error({ runId, message }, "sync worker failed");
+    const summary = await runSummary(db, runId).catch(() => undefined);
+    if (summary && (summary.status === "queued" || summary.status === "running")) {
+      await finishRun(db, runId, "failed", message).catch(() => undefined);
+    }
+  };
+  worker.on("message", (message: { type: string; message?: string }) => {
+    if (message.type === "done") settled = true;
+    else if (message.type === "error") void fail(message.message ?? "The sync worker failed.");
+  });
+  worker.on("error", (error) => void fail(error.message));
+  worker.on("exit", (code) => {
+    workers.delete(runId);
+    if (!settled) void fail(`The sync worker stopped (exit code ${code}).`);
+  });
+  return runId;
+}
+
+/** Asks a queued or running run to stop; false when it is not active. */
+export function cancelSync(runId: number): Promise<boolean> {
+  return requestCancel(getDb(), runId);
+}
