@@ -128,10 +128,11 @@ export async function executeRun(databaseUrl: string, runId: number, options: Ex
       try {
         const started = performance.now();
         counters.stage = "download";
-        const file = await locateFile(db, run.source, spec, settings.source, (done, total) => {
+        const onDownload = (done: number, total: number | undefined) => {
           counters.bytesRead = done;
           counters.bytesTotal = total ?? null;
-        });
+        };
+        const file = await locateFile(db, run.source, spec, settings.source, onDownload, controller.signal);
         counters.secondsDownload = (performance.now() - started) / 1000;
         if (file.kind === "unchanged") {
           counters.stage = "skipped";
