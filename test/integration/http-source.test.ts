@@ -98,6 +98,38 @@ describe("the HTTP source (a local server standing in for IMDb)", () => {
     expect(fileRequests()).toHaveLength(2);
   });
 
+  it("a 500 followed by a good answer: the retry succeeds", async () => {
+    const honour = serveWithEtag(gzV1, '"v1"');
+    let calls = 0;
+    server.handle((req, res) => {
+      if (calls++ === 0) {
+        res.writeHead(500);
+        res.end();
+      } else honour(req, res);
+    });
+    server.requests.length = 0;
+    const summary = await runEngine(db.url, run);
+    expect(summary.status).toBe("succeeded");
+    expect(tableResult(summary, "title_ratings").status).toBe("skipped");
+    expect(fileRequests().map((r) => r.status)).toEqual([500, 304]);
+  });
+
+  it("a server that stops sending fails the download as stalled after the idle timeout and changes nothing", async () => {
+    server.handle((_req, res) => {
+      res.writeHead(200, { etag: '"v2"', "content-length": gzV2.length });
+      res.write(gzV2.subarray(0, 100));
+    });
+    const saved = run;
+    run = { ...run, sourceSettings: { ...run.sourceSettings, timeoutMs: 300 } };
+    try {
+      const result = await expectFailureChangingNothing();
+      expect(result.error).toMatch(/title\.ratings\.tsv\.gz stalled for 300 ms/);
+      expect(fileRequests()).toHaveLength(2);
+    } finally {
+      run = saved;
+    }
+  });
+
   it("a body shorter than its Content-Length fails as a truncated download and changes nothing", async () => {
     server.handle((_req, res) => {
       res.writeHead(200, { etag: '"v2"', "content-length": gzV2.length });
