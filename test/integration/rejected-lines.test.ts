@@ -127,6 +127,9 @@ describe("rejected lines are recorded and counted, and the good lines load", () 
       const result = tableResult(summary, "title_basics");
       expect(result.status).toBe("failed");
       expect(result.rejected).toBeGreaterThan(3);
+      const recorded = await rejectsOf(db.url, summary.id);
+      expect(recorded.length).toBe(result.rejected);
+      expect(recorded.slice(0, 4).map((r) => r.lineNumber)).toEqual([3, 5, 6, 7]);
       expect(await tableRows(db.url, "title_basics")).toEqual(before);
       expect(await tableRows(db.url, "title_genres")).toEqual(genresBefore);
     },
