@@ -1,3 +1,5 @@
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closePools } from "../../lib/db";
@@ -22,6 +24,7 @@ describe("the HTTP source (a local server standing in for IMDb)", () => {
   let db: TestDatabase;
   let server: TestServer;
   let run: EngineRun;
+  let downloadDir: string;
   const fileRequests = () => server.requests.filter((r) => r.path === "/title.ratings.tsv.gz");
 
   /** Runs an incremental sync that must fail, and checks that it changed nothing in the table. */
@@ -34,17 +37,21 @@ describe("the HTTP source (a local server standing in for IMDb)", () => {
     expect(result.status).toBe("failed");
     expect(result).toMatchObject({ inserted: 0, updated: 0, deleted: 0 });
     expect(await tableRows(db.url, "title_ratings")).toEqual(before);
+    // The copy kept from the last good download is still there, and no partial file is left behind.
+    expect(await readdir(downloadDir)).toEqual(["title.ratings.tsv.gz"]);
+    expect(await readFile(path.join(downloadDir, "title.ratings.tsv.gz"))).toEqual(gzV1);
     return result;
   };
 
   beforeAll(async () => {
     db = await createTestDatabase("http_source");
     server = await startServer();
+    downloadDir = await tempDir("http-downloads");
     run = {
       mode: "incremental",
       source: "imdb",
       tables: ["title_ratings"],
-      sourceSettings: { baseUrl: server.url, downloadDir: await tempDir("http-downloads"), retries: 1 },
+      sourceSettings: { baseUrl: server.url, downloadDir, retries: 1 },
     };
   });
   afterAll(async () => {
