@@ -1,6 +1,7 @@
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../helpers/browser";
+import { openConsole } from "./console-page";
 
 describe("home page in Chromium", () => {
   let browser: Browser;
@@ -12,16 +13,11 @@ describe("home page in Chromium", () => {
   });
 
   it("shows the console title and every IMDb table without console errors", async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on("console", (message) => {
-      if (message.type() === "error") errors.push(message.text());
-    });
-    page.on("pageerror", (error) => errors.push(error.message));
-    await page.goto(inject("baseUrl"));
+    const { page, errors } = await openConsole(browser, "/");
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toContain("IMDb Sync Console");
+    const tables = page.getByRole("region", { name: "Tables" });
     for (const table of ["name_basics", "title_basics", "title_principals", "title_ratings"]) {
-      expect(await page.getByText(table, { exact: true }).count()).toBe(1);
+      expect(await tables.getByText(table, { exact: true }).count()).toBe(1);
     }
     expect(errors).toEqual([]);
   });

@@ -1,0 +1,54 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { EmptyState, link, PageTitle, row, Section, TableWrap, td, tdNum, th, thNum } from "@/components/ui";
+import { nameDetail } from "@/lib/queries/titles";
+
+export const dynamic = "force-dynamic";
+
+export default async function NamePage({ params }: { params: Promise<{ nconst: string }> }) {
+  const { nconst } = await params;
+  const detail = await nameDetail(nconst);
+  if (!detail) notFound();
+  const p = detail.person;
+  const life = p.birthYear ? `${p.birthYear}–${p.deathYear ?? ""}` : "";
+  return (
+    <>
+      <PageTitle
+        title={String(p.primaryName ?? nconst)}
+        subtitle={[String(p.primaryProfession ?? "").replaceAll(",", ", "), life, nconst].filter(Boolean).join(" · ")}
+      />
+      <Section title="Credits" id="credits">
+        {detail.credits.length === 0 ? (
+          <EmptyState>No principal credits in title_principals.</EmptyState>
+        ) : (
+          <TableWrap label="Credits">
+            <thead>
+              <tr>
+                <th className={th}>Title</th>
+                <th className={th}>Type</th>
+                <th className={thNum}>Year</th>
+                <th className={th}>As</th>
+              </tr>
+            </thead>
+            <tbody>
+              {detail.credits.map((c) => (
+                <tr key={`${c.tconst}-${c.category}-${c.characters}`} className={row}>
+                  <td className={`${td} whitespace-normal`}>
+                    <Link className={link} href={`/titles/${c.tconst}`}>
+                      {c.primaryTitle ?? c.tconst}
+                    </Link>
+                  </td>
+                  <td className={td}>{c.titleType ?? "—"}</td>
+                  <td className={tdNum}>{c.startYear ?? "—"}</td>
+                  <td className={`${td} whitespace-normal`}>
+                    {c.category ?? ""} {c.characters ?? ""}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </TableWrap>
+        )}
+      </Section>
+    </>
+  );
+}

@@ -1,0 +1,74 @@
+import Link from "next/link";
+import { ChangesChart } from "@/components/changes-chart";
+import { formatDate, formatNumber } from "@/components/format";
+import { LoadSampleButton } from "@/components/load-sample-button";
+import { SyncPanel } from "@/components/sync-panel";
+import { EmptyState, link, PageTitle, row, Section, TableWrap, td, tdNum, th, thNum } from "@/components/ui";
+import { env } from "@/lib/env";
+import { tableNames } from "@/lib/etl/datasets";
+import { changedRowsByRun, tableOverview } from "@/lib/queries/overview";
+import { activeRunId } from "@/lib/queries/runs";
+
+export const dynamic = "force-dynamic";
+
+export default async function OverviewPage() {
+  const [tables, changes, active] = await Promise.all([tableOverview(), changedRowsByRun(), activeRunId()]);
+  const empty = tables.every((t) => t.rows === 0);
+  return (
+    <>
+      <PageTitle title="IMDb Sync Console" subtitle="The IMDb datasets, mirrored into your database." />
+      {empty && !active ? (
+        <div className="mb-8">
+          <EmptyState>
+            <p className="mb-3">
+              No data yet. Load the bundled sample (a thousand real IMDb rows per file) to try the console, or start a
+              sync from IMDb below.
+            </p>
+            <LoadSampleButton />
+          </EmptyState>
+        </div>
+      ) : null}
+      <Section title="Sync" id="sync">
+        <SyncPanel
+          tables={tableNames}
+          filledTables={tables.filter((t) => t.rows > 0).map((t) => t.table)}
+          localDir={env.IMDB_LOCAL_DIR}
+          activeRunId={active}
+        />
+      </Section>
+      <Section title="Tables" id="tables">
+        <TableWrap label="Tables">
+          <thead>
+            <tr>
+              <th className={th}>Table</th>
+              <th className={thNum}>Rows</th>
+              <th className={th}>Last synced</th>
+            </tr>
+          </thead>
+          <tbody>
+            {tables.map((t) => (
+              <tr key={t.table} className={row}>
+                <td className={`${td} font-mono`}>{t.table}</td>
+                <td className={tdNum}>{formatNumber(t.rows)}</td>
+                <td className={td}>{t.lastSynced ? formatDate(t.lastSynced) : "never"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </TableWrap>
+      </Section>
+      <Section title="Changed rows per table, recent runs" id="changes">
+        {changes.length > 0 ? (
+          <ChangesChart data={changes} tables={tableNames} />
+        ) : (
+          <EmptyState>
+            No finished runs yet. The chart fills in as syncs run; see{" "}
+            <Link className={link} href="/runs">
+              the run history
+            </Link>
+            .
+          </EmptyState>
+        )}
+      </Section>
+    </>
+  );
+}

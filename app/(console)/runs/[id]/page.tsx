@@ -1,0 +1,126 @@
+import { notFound } from "next/navigation";
+import { runIdSchema } from "@/app/api/runs/schema";
+import { durationSeconds, formatBytes, formatDate, formatNumber, formatSeconds } from "@/components/format";
+import { LiveRun } from "@/components/live-run";
+import { RunRejects } from "@/components/run-rejects";
+import { finishedStatuses } from "@/components/run-types";
+import { StatusBadge } from "@/components/status-badge";
+import { PageTitle, row, Section, TableWrap, td, tdNum, th, thNum } from "@/components/ui";
+import { runById, runRejects } from "@/lib/queries/runs";
+
+export const dynamic = "force-dynamic";
+
+const counters = ["read", "inserted", "updated", "unchanged", "deleted", "rejected", "duplicates"] as const;
+const stages = ["download", "load", "apply", "index"] as const;
+
+export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
+  const id = runIdSchema.safeParse((await params).id);
+  const run = id.success ? await runById(id.data) : undefined;
+  if (!run) notFound();
+  const rejects = await runRejects(run.id);
+  const active = !finishedStatuses.includes(run.status);
+  return (
+    <>
+      <PageTitle title={`Run #${run.id}`} subtitle={`${run.mode} from ${run.source}, started by ${run.trigger}`} />
+      <dl className="mb-6 grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-4">
+        <div>
+          <dt className="text-slate-600 dark:text-slate-400">Status</dt>
+          <dd data-testid="run-status">
+            <StatusBadge status={run.status} />
+          </dd>
+        </div>
+        <div>
+          <dt className="text-slate-600 dark:text-slate-400">Started</dt>
+          <dd>{formatDate(run.startedAt ?? run.createdAt)}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-600 dark:text-slate-400">Finished</dt>
+          <dd>{formatDate(run.finishedAt)}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-600 dark:text-slate-400">Duration</dt>
+          <dd>{formatSeconds(durationSeconds(run.startedAt, run.finishedAt))}</dd>
+        </div>
+      </dl>
+      {run.error ? (
+        <Section title="Error" id="error">
+          <pre className="overflow-x-auto whitespace-pre-wrap rounded-lg bg-red-50 p-3 text-sm text-red-900 dark:bg-red-950 dark:text-red-100">
+            {run.error}
+          </pre>
+        </Section>
+      ) : null}
+      {active ? (
+        <Section title="Live progress" id="live">
+          <LiveRun runId={run.id} />
+        </Section>
+      ) : null}
+      <Section title="Per table" id="tables">
+        <TableWrap label="Counters per table">
+          <thead>
+            <tr>
+              <th className={th}>Table</th>
+              <th className={th}>Status</th>
+              {counters.map((c) => (
+                <th key={c} className={thNum}>
+                  {c === "duplicates" ? "duplicate keys" : c}
+                </th>
+              ))}
+              <th className={th}>Note</th>
+            </tr>
+          </thead>
+          <tbody>
+            {run.tables.map((t) => (
+              <tr key={t.table} className={row} data-table={t.table}>
+                <td className={`${td} font-mono`}>{t.table}</td>
+                <td className={td}>
+                  <StatusBadge status={t.status} />
+                </td>
+                {counters.map((c) => (
+                  <td key={c} className={tdNum} data-counter={c}>
+                    {formatNumber(t[c])}
+                  </td>
+                ))}
+                <td className={`${td} whitespace-normal text-xs`}>
+                  {[t.message, t.error, t.deletesWithheld ? `${formatNumber(t.deletesWithheld)} deletes withheld` : ""]
+                    .filter(Boolean)
+                    .join(" · ")}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </TableWrap>
+      </Section>
+      <Section title="Time per stage" id="stages">
+        <TableWrap label="Seconds per stage and table">
+          <thead>
+            <tr>
+              <th className={th}>Table</th>
+              {stages.map((s) => (
+                <th key={s} className={thNum}>
+                  {s}
+                </th>
+              ))}
+              <th className={thNum}>bytes</th>
+            </tr>
+          </thead>
+          <tbody>
+            {run.tables.map((t) => (
+              <tr key={t.table} className={row}>
+                <td className={`${td} font-mono`}>{t.table}</td>
+                {stages.map((s) => (
+                  <td key={s} className={tdNum}>
+                    {formatSeconds(t.seconds[s])}
+                  </td>
+                ))}
+                <td className={tdNum}>{formatBytes(t.bytesTotal)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </TableWrap>
+      </Section>
+      <Section title={`Rejected lines (${formatNumber(rejects.total)})`} id="rejects">
+        <RunRejects rows={rejects.rows} total={rejects.total} />
+      </Section>
+    </>
+  );
+}

@@ -1,0 +1,136 @@
+/**
+ * A title with everything the datasets say about it, a person and their titles, and search by name.
+ * Every lookup goes through the numeric keys (tid, nid), the primary keys; the text keys are virtual
+ * columns without an index.
+ */
+import "server-only";
+import type { RowDataPacket } from "mysql2";
+import { getPool } from "@/lib/db";
+
+/** tt0000001 → 1; undefined for anything that is not a title key. */
+export function parseKey(key: string, prefix: "tt" | "nm"): number | undefined {
+  const match = new RegExp(`^${prefix}(\\d{7,})$`).exec(key);
+  return match?.[1] ? Number(match[1]) : undefined;
+}
+
+async function query(sql: string, params: unknown[]): Promise<RowDataPacket[]> {
+  const [rows] = await getPool().query<RowDataPacket[]>(sql, params);
+  return rows;
+}
+
+/** Names for a list of nconst keys, in one primary-key lookup. */
+async function namesOf(nconsts: string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(nconsts.map((n) => parseKey(n, "nm")).filter((n) => n !== undefined))];
+  if (ids.length === 0) return new Map();
+  const rows = await query("SELECT nconst, primaryName FROM name_basics WHERE nid IN (?)", [ids]);
+  return new Map(rows.map((r) => [String(r.nconst), String(r.primaryName ?? r.nconst)]));
+}
+
+function splitKeys(list: unknown): string[] {
+  return typeof list === "string" && list ? list.split(",") : [];
+}
+
+export async function titleDetail(tconst: string) {
+  const tid = parseKey(tconst, "tt");
+  if (tid === undefined) return undefined;
+  const [basics] = await query(
+    `SELECT b.tconst, b.titleType, b.primaryTitle, b.originalTitle, b.isAdult, b.startYear, b.endYear,
+            b.runtimeMinutes, CAST(r.averageRating AS CHAR) AS averageRating, r.numVotes
+       FROM title_basics b LEFT JOIN title_ratings r ON r.tid = b.tid WHERE b.tid = ?`,
+    [tid],
+  );
+  if (!basics) return undefined;
+  const [genres, akas, crew, principals, episodes, parent] = await Promise.all([
+    query(
+      "SELECT g.genre_name AS name FROM title_genres tg JOIN genres g ON g.genre_id = tg.genre_id WHERE tg.tid = ? ORDER BY g.genre_name",
+      [tid],
+    ),
+    query(
+      "SELECT ordering, title, region, language, types, attributes, isOriginalTitle FROM title_akas WHERE tid = ? ORDER BY ordering LIMIT 200",
+      [tid],
+    ),
+    query("SELECT directors, writers FROM title_crew WHERE tid = ?", [tid]),
+    query("SELECT ordering, nconst, category, job, characters FROM title_principals WHERE tid = ? ORDER BY ordering", [
+      tid,
+    ]),
+    query(
+      `SELECT e.tconst, e.seasonNumber, e.episodeNumber, b.primaryTitle, b.startYear
+         FROM title_episode e LEFT JOIN title_basics b ON b.tid = e.tid
+        WHERE e.parentTconst = ? ORDER BY e.seasonNumber IS NULL, e.seasonNumber, e.episodeNumber, e.tid LIMIT 500`,
+      [tconst],
+    ),
+    query(
+      `SELECT e.parentTconst, e.seasonNumber, e.episodeNumber, b.primaryTitle
+         FROM title_episode e LEFT JOIN title_basics b ON b.tid = CAST(SUBSTRING(e.parentTconst, 3) AS UNSIGNED)
+        WHERE e.tid = ?`,
+      [tid],
+    ),
+  ]);
+  const directors = splitKeys(crew[0]?.directors);
+  const writers = splitKeys(crew[0]?.writers);
+  const names = await namesOf([...directors, ...writers, ...principals.map((p) => String(p.nconst))]);
+  const person = (nconst: string) => ({ nconst, name: names.get(nconst) ?? nconst });
+  return {
+    basics,
+    genres: genres.map((g) => String(g.name)),
+    akas,
+    directors: directors.map(person),
+    writers: writers.map(person),
+    principals: principals.map((p) => ({
+      ordering: Number(p.ordering),
+      nconst: String(p.nconst),
+      name: names.get(String(p.nconst)) ?? String(p.nconst),
+      category: p.category as string | null,
+      job: p.job as string | null,
+      characters: p.characters as string | null,
+    })),
+    episodes,
+    parent: parent[0],
+  };
+}
+
+export async function nameDetail(nconst: string) {
+  const nid = parseKey(nconst, "nm");
+  if (nid === undefined) return undefined;
+  const [person] = await query(
+    "SELECT nconst, primaryName, birthYear, deathYear, primaryProfession, knownForTitles FROM name_basics WHERE nid = ?",
+    [nid],
+  );
+  if (!person) return undefined;
+  const credits = await query(
+    `SELECT p.tconst, p.category, p.characters, b.primaryTitle, b.startYear, b.titleType
+       FROM title_principals p LEFT JOIN title_basics b ON b.tid = p.tid
+      WHERE p.nconst = ? ORDER BY b.startYear IS NULL, b.startYear DESC LIMIT 500`,
+    [nconst],
+  );
+  return { person, credits };
+}
+
+export const searchLimit = 25;
+
+/**
+ * Titles and people whose name starts with the text (prefix search uses the primaryTitle / primaryName
+ * indexes), or the one title or person with that exact key (tt… / nm…).
+ */
+export async function search(text: string) {
+  const q = text.trim();
+  if (!q) return { titles: [], people: [] };
+  const tid = parseKey(q, "tt");
+  const nid = parseKey(q, "nm");
+  const prefix = `${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const [titles, people] = await Promise.all([
+    query(
+      `SELECT b.tconst, b.primaryTitle, b.titleType, b.startYear, r.numVotes
+         FROM title_basics b LEFT JOIN title_ratings r ON r.tid = b.tid
+        WHERE ${tid !== undefined ? "b.tid = ?" : "b.primaryTitle LIKE ?"}
+        ORDER BY b.primaryTitle, b.tid LIMIT ${searchLimit}`,
+      [tid ?? prefix],
+    ),
+    query(
+      `SELECT nconst, primaryName, birthYear, primaryProfession FROM name_basics
+        WHERE ${nid !== undefined ? "nid = ?" : "primaryName LIKE ?"} ORDER BY primaryName, nid LIMIT ${searchLimit}`,
+      [nid ?? prefix],
+    ),
+  ]);
+  return { titles, people };
+}
