@@ -15,7 +15,8 @@ export function logToStdout(enabled: boolean): void {
 }
 
 function createLogger(): pino.Logger {
-  if (env.NODE_ENV === "test") return pino({ level: env.LOG_LEVEL === "info" ? "warn" : env.LOG_LEVEL });
+  // Tests assert on outcomes; log lines would only bury vitest's report (LOG_LEVEL=debug brings them back).
+  if (env.NODE_ENV === "test") return pino({ level: env.LOG_LEVEL === "info" ? "silent" : env.LOG_LEVEL });
   const file: pino.TransportTargetOptions = {
     target: "pino-roll",
     level: env.LOG_LEVEL,

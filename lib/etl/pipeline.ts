@@ -132,7 +132,16 @@ export async function executeRun(databaseUrl: string, runId: number, options: Ex
           counters.bytesRead = done;
           counters.bytesTotal = total ?? null;
         };
-        const file = await locateFile(db, run.source, spec, settings.source, onDownload, controller.signal);
+        const skipUnchanged = run.mode === "incremental";
+        const file = await locateFile(
+          db,
+          run.source,
+          spec,
+          settings.source,
+          onDownload,
+          controller.signal,
+          skipUnchanged,
+        );
         counters.secondsDownload = (performance.now() - started) / 1000;
         if (file.kind === "unchanged") {
           counters.stage = "skipped";
@@ -186,8 +195,8 @@ export async function executeRun(databaseUrl: string, runId: number, options: Ex
   }
   const reason = controller.signal.reason;
   if (controller.signal.aborted) await markNotRun(db, runId, (reason as Error | undefined)?.message);
-  const status =
-    reason instanceof EtlError && reason.code === "CANCELLED" ? "cancelled" : failures.length ? "failed" : "succeeded";
+  const cancelled = reason instanceof EtlError && reason.code === "CANCELLED";
+  const status = cancelled ? "cancelled" : failures.length > 0 || controller.signal.aborted ? "failed" : "succeeded";
   const error = status === "succeeded" ? undefined : failures.join("\n") || (reason as Error | undefined)?.message;
   await finishRun(db, runId, status, error);
   log.info({ status, error }, "sync finished");

@@ -53,8 +53,10 @@ export async function locateFile(
   settings: SourceSettings,
   onProgress: DownloadProgress,
   signal?: AbortSignal,
+  /** A first build reads the kept copy of a file IMDb reports unchanged, instead of skipping it. */
+  skipUnchanged = true,
 ): Promise<SourceFile> {
-  if (source === "imdb") return download(db, spec, settings, onProgress, signal);
+  if (source === "imdb") return download(db, spec, settings, onProgress, signal, skipUnchanged);
   const folder = source === "sample" ? sampleDir : source === "local" ? settings.localDir : source;
   if (!folder) throw new EtlError("SOURCE_MISSING", "The local source needs IMDB_LOCAL_DIR to be set.");
   return findInFolder(folder, spec);
@@ -87,7 +89,8 @@ async function download(
   spec: DatasetSpec,
   settings: SourceSettings,
   onProgress: DownloadProgress,
-  signal?: AbortSignal,
+  signal: AbortSignal | undefined,
+  skipUnchanged: boolean,
 ): Promise<SourceFile> {
   const url = new URL(spec.file, settings.baseUrl.endsWith("/") ? settings.baseUrl : `${settings.baseUrl}/`).toString();
   const target = path.join(settings.downloadDir, spec.file);
@@ -103,7 +106,19 @@ async function download(
         if (previous.lastModified) headers["if-modified-since"] = previous.lastModified;
       }
       const result = await fetchToFile(url, target, headers, settings.timeoutMs, onProgress, signal);
-      if (result.status === 304) return { kind: "unchanged", reason: `not modified since the last sync (${url})` };
+      if (result.status === 304 && skipUnchanged) {
+        return { kind: "unchanged", reason: `not modified since the last sync (${url})` };
+      }
+      if (result.status === 304) {
+        const { size } = await stat(target);
+        return {
+          kind: "file",
+          path: target,
+          gzipped: true,
+          bytes: size,
+          downloadSeconds: (Date.now() - started) / 1000,
+        };
+      }
       const remember = async () => {
         const values = {
           url,

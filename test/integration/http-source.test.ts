@@ -85,6 +85,15 @@ describe("the HTTP source (a local server standing in for IMDb)", () => {
     expect(await tableRows(db.url, "title_ratings")).toEqual(before);
   });
 
+  it("a first build over an unchanged file (304) rebuilds the table from the kept copy", async () => {
+    server.requests.length = 0;
+    const summary = await runEngine(db.url, { ...run, mode: "first-run" });
+    expect(summary.status).toBe("succeeded");
+    expect(fileRequests()).toEqual([{ path: "/title.ratings.tsv.gz", ifNoneMatch: '"v1"', status: 304 }]);
+    expect(tableResult(summary, "title_ratings")).toMatchObject({ status: "succeeded", read: 300, inserted: 300 });
+    await expectTableEqualsFile(db.url, "title_ratings", ratingsV1);
+  });
+
   it("a 404 fails the table with the status in its error and changes nothing", async () => {
     server.handle((_req, res) => {
       res.writeHead(404, { "content-type": "text/plain" });
