@@ -16,6 +16,7 @@ import { measureFloor } from "./bench/floor";
 import { generateDataset, generatorVersion, type Manifest } from "./bench/generate";
 import { type Expected, mutateDataset, readManifest } from "./bench/mutate";
 import {
+  failedStep,
   floorStep,
   formatSteps,
   formatTableSeconds,
@@ -100,6 +101,13 @@ function uniform(manifest: Manifest, kind: "first" | "same"): Expected {
 
 const serverUrl = await resolveDatabaseUrl();
 const benchUrl = withDatabase(serverUrl, "bench");
+/** One benchmark per server at a time: they share the `bench` database and would skew each other. */
+const lock = await mysql.createConnection({ uri: withDatabase(serverUrl, "") });
+const [locked] = await lock.query("SELECT GET_LOCK('imdb_sync_bench', 0) AS ok");
+if ((locked as { ok: number }[])[0]?.ok !== 1) {
+  console.error("Another `npm run bench` is running on this server; try again when it has finished.");
+  process.exit(1);
+}
 const { manifest, expected } = await prepareData();
 const totalRows = Object.values(manifest.rows).reduce((a, b) => a + b, 0);
 console.log(`scale ${scale}: ${totalRows.toLocaleString("en-US")} rows in 7 files`);
@@ -135,8 +143,12 @@ const runs = [
 ] as const;
 for (const run of runs) {
   console.log(`${run.step} …`);
-  const result = await runSync({ databaseUrl: benchUrl, mode: run.mode, source: run.source });
-  steps.push(syncStep(run.step, result, floor.seconds, run.target, run.want));
+  try {
+    const result = await runSync({ databaseUrl: benchUrl, mode: run.mode, source: run.source });
+    steps.push(syncStep(run.step, result, floor.seconds, run.target, run.want));
+  } catch (error) {
+    steps.push(failedStep(run.step, (error as Error).message));
+  }
 }
 
 const serverVersion = await onServer(serverUrl, async (c) => {
@@ -163,4 +175,5 @@ mkdirSync("bench-results", { recursive: true });
 const out = path.join("bench-results", `latest-${scale}.json`);
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwrote ${out}`);
+await lock.end();
 process.exitCode = steps.some((s) => s.problems.length > 0) ? 1 : 0;

@@ -85,6 +85,13 @@ export function syncStep(
   const written = rowsWritten(result.summary);
   const expectedRowsWritten = Object.values(expected).reduce((s, t) => s + t.inserted + t.updated + t.deleted, 0);
   const problems = checkCounters(result, expected);
+  if (result.exitCode !== 0 || result.summary.status !== "succeeded") {
+    const failed = result.summary.tables.filter((t) => t.error).map((t) => `${t.table}: ${t.error}`);
+    problems.unshift(
+      `run ${result.summary.status} (exit ${result.exitCode}): ${result.summary.error ?? ""}`,
+      ...failed,
+    );
+  }
   if (written !== expectedRowsWritten) problems.unshift(`wrote ${written} rows, expected ${expectedRowsWritten}`);
   return {
     step,
@@ -100,6 +107,12 @@ export function syncStep(
     problems,
     tables: result.summary.tables,
   };
+}
+
+/** A step whose engine run produced no summary at all. */
+export function failedStep(step: string, message: string): StepResult {
+  const nan = Number.NaN;
+  return { step, seconds: nan, rows: 0, rowsPerSecond: nan, ratioToFloor: nan, problems: [message] };
 }
 
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
@@ -119,7 +132,7 @@ export function formatSteps(steps: StepResult[]): string {
       s.peakRssBytes === undefined ? "" : mb(s.peakRssBytes),
       s.rowsWritten?.toLocaleString("en-US") ?? "",
       s.expectedRowsWritten?.toLocaleString("en-US") ?? "",
-      s.problems.length > 0 ? "WRONG" : ratioOk && rssOk ? "yes" : "slow",
+      s.problems.length > 0 ? "FAIL" : ratioOk && rssOk ? "yes" : "slow",
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));

@@ -19,6 +19,8 @@ export interface SyncTableCounters {
   deleted: number;
   rejected: number;
   duplicates: number;
+  status?: string;
+  error?: string | null;
   /** Time per stage (download, load, apply, index), when the engine reports it. */
   seconds?: Record<string, number>;
 }
@@ -26,11 +28,13 @@ export interface SyncTableCounters {
 export interface SyncSummary {
   id: number;
   status: string;
+  error?: string | null;
   peakRssBytes?: number;
   tables: SyncTableCounters[];
 }
 
 export interface SyncResult {
+  exitCode: number | null;
   seconds: number;
   peakRssBytes: number;
   /** Where the peak came from: GNU time over the process tree, or the engine's own report. */
@@ -95,15 +99,18 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       },
     );
     const seconds = (performance.now() - started) / 1000;
-    if (code !== 0) {
-      throw new Error(`the engine exited with ${code}:\n${stderr.slice(-4000)}\n${stdout.slice(-2000)}`);
+    let summary: SyncSummary;
+    try {
+      summary = parseSummary(stdout);
+    } catch (error) {
+      if (code === 0) throw error;
+      throw new Error(`the engine exited with ${code}:\n${stderr.slice(-4000)}`);
     }
-    const summary = parseSummary(stdout);
     const kilobytes = useTime ? Number(readFileSync(timeFile, "utf8").trim().split("\n").pop()) : Number.NaN;
     if (Number.isFinite(kilobytes)) {
-      return { seconds, peakRssBytes: kilobytes * 1024, peakRssSource: "time", summary };
+      return { exitCode: code, seconds, peakRssBytes: kilobytes * 1024, peakRssSource: "time", summary };
     }
-    return { seconds, peakRssBytes: summary.peakRssBytes ?? 0, peakRssSource: "engine", summary };
+    return { exitCode: code, seconds, peakRssBytes: summary.peakRssBytes ?? 0, peakRssSource: "engine", summary };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
