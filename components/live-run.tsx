@@ -58,7 +58,7 @@ function ProgressRow({ t, rate }: { t: TableSnapshot; rate: Rate | undefined }) 
         <progress
           className="h-2 w-28 align-middle"
           max={1}
-          value={t.status === "succeeded" ? 1 : share}
+          value={t.status === "succeeded" ? 1 : t.status === "running" ? share : 0}
           aria-label={`${t.table} bytes read`}
         />
         <span className="ml-2 text-xs tabular-nums text-slate-600 dark:text-slate-400">

@@ -28,7 +28,7 @@ export function RunRejects({ rows, total }: { rows: EtlReject[]; total: number }
               <td className={`${td} font-mono`}>{r.tableName}</td>
               <td className={`${td} font-mono`}>{r.file}</td>
               <td className={tdNum}>{formatNumber(r.lineNumber)}</td>
-              <td className={`${td} whitespace-normal`}>{r.reason}</td>
+              <td className={`${td}`}>{r.reason}</td>
               <td className={`${td} max-w-md truncate font-mono text-xs`} title={r.line}>
                 {r.line}
               </td>

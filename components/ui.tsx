@@ -42,7 +42,7 @@ export function TableWrap({ children, label }: { children: React.ReactNode; labe
 }
 
 export const th = "px-3 py-2 font-medium text-slate-600 dark:text-slate-300 whitespace-nowrap";
-export const td = "px-3 py-2 whitespace-nowrap";
+export const td = "px-3 py-2";
 export const tdNum = "px-3 py-2 text-right tabular-nums whitespace-nowrap";
 export const thNum = `${th} text-right`;
 export const row = "border-t border-slate-200 dark:border-slate-800";

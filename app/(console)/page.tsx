@@ -50,7 +50,7 @@ export default async function OverviewPage() {
               <tr key={t.table} className={row}>
                 <td className={`${td} font-mono`}>{t.table}</td>
                 <td className={tdNum}>{formatNumber(t.rows)}</td>
-                <td className={td}>{t.lastSynced ? formatDate(t.lastSynced) : "never"}</td>
+                <td className={`${td} whitespace-nowrap`}>{t.lastSynced ? formatDate(t.lastSynced) : "never"}</td>
               </tr>
             ))}
           </tbody>

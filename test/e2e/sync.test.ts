@@ -16,6 +16,21 @@ async function detailCounters(page: Page, table: string): Promise<Record<string,
   return values;
 }
 
+/** Wraps EventSource in the page so the test can see every progress event the server pushed. */
+function recordProgressEvents() {
+  const statuses: string[] = [];
+  (window as unknown as { progressStatuses: string[] }).progressStatuses = statuses;
+  const Original = window.EventSource;
+  window.EventSource = class extends Original {
+    constructor(url: string | URL, init?: EventSourceInit) {
+      super(url, init);
+      this.addEventListener("progress", (event) => {
+        statuses.push((JSON.parse((event as MessageEvent<string>).data) as { run: { status: string } }).run.status);
+      });
+    }
+  };
+}
+
 async function runIdFromLivePanel(page: Page): Promise<number> {
   const heading = page.getByRole("region", { name: /^Progress of run \d+$/ });
   await heading.waitFor();
@@ -29,6 +44,10 @@ describe("syncing from the console in Chromium", () => {
   const expected = sampleLineCounts();
 
   beforeAll(async () => {
+    // Start from empty tables, whichever test file ran before this one.
+    const connection = await mysql.createConnection({ uri: inject("databaseUrl") });
+    for (const table of [...tableNames, "title_genres", "genres"]) await connection.query(`DELETE FROM \`${table}\``);
+    await connection.end();
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -46,6 +65,7 @@ describe("syncing from the console in Chromium", () => {
   it("starts an incremental sync of the sample, shows live progress and the finished run's counts", async () => {
     session = await openConsole(browser, "/runs");
     const { page } = session;
+    await page.evaluate(recordProgressEvents);
     await page.getByRole("radio", { name: /^Incremental sync/ }).check();
     await page.getByLabel("Source").selectOption("sample");
     await page.getByRole("button", { name: "Start sync" }).click();
@@ -54,6 +74,10 @@ describe("syncing from the console in Chromium", () => {
     await live.locator("tbody tr").first().waitFor();
     await expect(live.locator("tbody tr").count()).resolves.toBe(tableNames.length);
     await live.getByTestId("live-status").getByText("succeeded").waitFor({ timeout: 60_000 });
+    const pushed = await page.evaluate(() => (window as unknown as { progressStatuses: string[] }).progressStatuses);
+    expect(pushed.length, "progress events pushed by the server").toBeGreaterThan(1);
+    expect(pushed).toContain("running");
+    expect(pushed.at(-1)).toBe("succeeded");
 
     await page.goto(`${inject("baseUrl")}/runs`);
     const history = page.getByRole("region", { name: "Run history" });

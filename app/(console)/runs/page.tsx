@@ -105,7 +105,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
                     {r.source}
                   </td>
                   <td className={td}>{r.trigger}</td>
-                  <td className={td}>{formatDate(r.startedAt ?? r.createdAt)}</td>
+                  <td className={`${td} whitespace-nowrap`}>{formatDate(r.startedAt ?? r.createdAt)}</td>
                   <td className={tdNum}>{formatSeconds(durationSeconds(r.startedAt, r.finishedAt))}</td>
                   <td className={tdNum}>{formatNumber(r.inserted)}</td>
                   <td className={tdNum}>{formatNumber(r.updated)}</td>

@@ -54,7 +54,7 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
                 <tbody>
                   {titles.map((t) => (
                     <tr key={String(t.tconst)} className={row}>
-                      <td className={`${td} whitespace-normal`}>
+                      <td className={`${td}`}>
                         <Link className={link} href={`/titles/${t.tconst}`}>
                           {t.primaryTitle ?? t.tconst}
                         </Link>
@@ -89,9 +89,7 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
                         </Link>
                       </td>
                       <td className={tdNum}>{p.birthYear ?? "—"}</td>
-                      <td className={`${td} whitespace-normal`}>
-                        {String(p.primaryProfession ?? "—").replaceAll(",", ", ")}
-                      </td>
+                      <td className={`${td}`}>{String(p.primaryProfession ?? "—").replaceAll(",", ", ")}</td>
                     </tr>
                   ))}
                 </tbody>

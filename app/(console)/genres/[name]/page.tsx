@@ -127,7 +127,7 @@ export default async function GenrePage({
           <tbody>
             {titles.map((t) => (
               <tr key={t.tid} className={row}>
-                <td className={`${td} whitespace-normal`}>
+                <td className={`${td}`}>
                   <Link className={link} href={`/titles/${t.tconst}`}>
                     {t.primaryTitle ?? t.tconst}
                   </Link>

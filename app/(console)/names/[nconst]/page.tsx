@@ -33,14 +33,14 @@ export default async function NamePage({ params }: { params: Promise<{ nconst: s
             <tbody>
               {detail.credits.map((c) => (
                 <tr key={`${c.tconst}-${c.category}-${c.characters}`} className={row}>
-                  <td className={`${td} whitespace-normal`}>
+                  <td className={`${td}`}>
                     <Link className={link} href={`/titles/${c.tconst}`}>
                       {c.primaryTitle ?? c.tconst}
                     </Link>
                   </td>
                   <td className={td}>{c.titleType ?? "—"}</td>
                   <td className={tdNum}>{c.startYear ?? "—"}</td>
-                  <td className={`${td} whitespace-normal`}>
+                  <td className={`${td}`}>
                     {c.category ?? ""} {c.characters ?? ""}
                   </td>
                 </tr>

@@ -80,7 +80,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
                     {formatNumber(t[c])}
                   </td>
                 ))}
-                <td className={`${td} whitespace-normal text-xs`}>
+                <td className={`${td} text-xs`}>
                   {[t.message, t.error, t.deletesWithheld ? `${formatNumber(t.deletesWithheld)} deletes withheld` : ""]
                     .filter(Boolean)
                     .join(" · ")}

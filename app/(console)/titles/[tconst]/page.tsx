@@ -103,8 +103,8 @@ export default async function TitlePage({ params }: { params: Promise<{ tconst: 
                     </Link>
                   </td>
                   <td className={td}>{p.category ?? "—"}</td>
-                  <td className={`${td} whitespace-normal`}>{p.job ?? "—"}</td>
-                  <td className={`${td} whitespace-normal`}>{p.characters ?? "—"}</td>
+                  <td className={`${td}`}>{p.job ?? "—"}</td>
+                  <td className={`${td}`}>{p.characters ?? "—"}</td>
                 </tr>
               ))}
             </tbody>
@@ -130,7 +130,7 @@ export default async function TitlePage({ params }: { params: Promise<{ tconst: 
                 <tr key={String(e.tconst)} className={row}>
                   <td className={tdNum}>{e.seasonNumber ?? "—"}</td>
                   <td className={tdNum}>{e.episodeNumber ?? "—"}</td>
-                  <td className={`${td} whitespace-normal`}>
+                  <td className={`${td}`}>
                     <Link className={link} href={`/titles/${e.tconst}`}>
                       {e.primaryTitle ?? e.tconst}
                     </Link>
@@ -159,7 +159,7 @@ export default async function TitlePage({ params }: { params: Promise<{ tconst: 
             <tbody>
               {title.akas.map((a) => (
                 <tr key={String(a.ordering)} className={row}>
-                  <td className={`${td} whitespace-normal`}>
+                  <td className={`${td}`}>
                     {a.title}
                     {a.isOriginalTitle ? " (original)" : ""}
                   </td>

@@ -1,0 +1,122 @@
+/**
+ * `npm run screenshots`: screenshots of the console's main pages from real Chromium, into docs/screenshots/.
+ * Uses a database of its own (`screenshots`, dropped and re-created) on the private server or DATABASE_URL's,
+ * builds the console, loads the bundled sample through the API, and photographs each page on a laptop-sized
+ * window (plus the overview on a phone-sized one).
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import mysql from "mysql2/promise";
+import { migrateDatabase } from "../lib/migrate";
+import { launchBrowser } from "../test/helpers/browser";
+import { resolveDatabaseUrl } from "./private-db";
+
+const outDir = path.resolve("docs/screenshots");
+
+const pages = [
+  { file: "overview.png", path: "/" },
+  { file: "runs.png", path: "/runs" },
+  { file: "run-detail.png", path: "/runs/2" },
+  { file: "genres.png", path: "/genres" },
+  { file: "genre-drama.png", path: "/genres/Drama?sort=votes" },
+  { file: "title.png", path: "/titles/tt0000247" },
+  { file: "search.png", path: "/search?q=Car" },
+];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`Timed out waiting for ${what}`);
+}
+
+async function freshDatabase(serverUrl: string): Promise<string> {
+  const root = new URL(serverUrl);
+  root.pathname = "/";
+  const connection = await mysql.createConnection({ uri: root.toString() });
+  await connection.query("DROP DATABASE IF EXISTS `screenshots`");
+  await connection.end();
+  const url = new URL(serverUrl);
+  url.pathname = "/screenshots";
+  await migrateDatabase(url.toString());
+  return url.toString();
+}
+
+/** Runs one sync of the sample through the API and waits for it to end. */
+async function sync(baseUrl: string, mode: string): Promise<void> {
+  const response = await fetch(`${baseUrl}/api/runs`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ mode, source: "sample" }),
+  });
+  const { id } = (await response.json()) as { id: number };
+  await waitFor(`run #${id}`, async () => {
+    const run = (await (await fetch(`${baseUrl}/api/runs/${id}`)).json()) as { status: string };
+    return ["succeeded", "failed", "cancelled"].includes(run.status) ? run.status : undefined;
+  });
+}
+
+async function main() {
+  const databaseUrl = await freshDatabase(await resolveDatabaseUrl());
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    NEXT_TELEMETRY_DISABLED: "1",
+    NODE_ENV: "production" as const,
+  };
+  console.log("Building the console …");
+  const build = spawnSync("npx", ["next", "build"], { env, stdio: "inherit" });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const server: ChildProcess = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(port)], {
+    env,
+    stdio: "ignore",
+    detached: true,
+  });
+  const browser = await launchBrowser();
+  try {
+    await waitFor("the console", async () => ((await fetch(`${baseUrl}/api/health`)).ok ? true : undefined));
+    mkdirSync(outDir, { recursive: true });
+    const laptop = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await laptop.goto(`${baseUrl}/`);
+    await laptop.screenshot({ path: path.join(outDir, "empty.png"), fullPage: true });
+    await sync(baseUrl, "first-run");
+    await laptop.goto(`${baseUrl}/runs`);
+    await laptop.getByRole("button", { name: "Start sync" }).click();
+    const live = laptop.getByRole("region", { name: /^Progress of run \d+$/ });
+    await live.locator("tbody").getByText("succeeded").first().waitFor();
+    await live.screenshot({ path: path.join(outDir, "live-progress.png") });
+    await live.getByTestId("live-status").getByText("succeeded").waitFor({ timeout: 60_000 });
+    for (const page of pages) {
+      await laptop.goto(`${baseUrl}${page.path}`, { waitUntil: "networkidle" });
+      await laptop.screenshot({ path: path.join(outDir, page.file), fullPage: true });
+      console.log(`docs/screenshots/${page.file}`);
+    }
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+    await phone.goto(`${baseUrl}/genres/Drama`, { waitUntil: "networkidle" });
+    await phone.screenshot({ path: path.join(outDir, "phone-genre.png"), fullPage: true });
+  } finally {
+    await browser.close();
+    if (server.pid) process.kill(-server.pid, "SIGTERM");
+  }
+}
+
+await main();
+process.exit(0);
