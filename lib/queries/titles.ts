@@ -123,12 +123,12 @@ export async function search(text: string) {
       `SELECT b.tconst, b.primaryTitle, b.titleType, b.startYear, r.numVotes
          FROM title_basics b LEFT JOIN title_ratings r ON r.tid = b.tid
         WHERE ${tid !== undefined ? "b.tid = ?" : "b.primaryTitle LIKE ?"}
-        ORDER BY b.primaryTitle, b.tid LIMIT ${searchLimit}`,
+        ORDER BY b.primaryTitle LIMIT ${searchLimit}`,
       [tid ?? prefix],
     ),
     query(
       `SELECT nconst, primaryName, birthYear, primaryProfession FROM name_basics
-        WHERE ${nid !== undefined ? "nid = ?" : "primaryName LIKE ?"} ORDER BY primaryName, nid LIMIT ${searchLimit}`,
+        WHERE ${nid !== undefined ? "nid = ?" : "primaryName LIKE ?"} ORDER BY primaryName LIMIT ${searchLimit}`,
       [nid ?? prefix],
     ),
   ]);
