@@ -12,7 +12,7 @@ import { scanFile } from "./scan";
 import { openBytes } from "./source";
 import { loadRowsSql } from "./sql";
 import { LoadStream, RowBatch } from "./stage";
-import { type TableJob, timed } from "./table-job";
+import { streamingConnection, type TableJob, timed } from "./table-job";
 import { fieldText } from "./tsv";
 
 const genresField = 8;
@@ -37,8 +37,8 @@ export async function firstBuild(job: TableJob): Promise<void> {
   const table = spec.table;
   const copy = `${table}__new`;
   const withGenres = table === "title_basics";
-  const connection = await pool.getConnection();
-  const genreConnection = withGenres ? await pool.getConnection() : undefined;
+  const connection = await streamingConnection(pool);
+  const genreConnection = withGenres ? await streamingConnection(pool) : undefined;
   const copies = withGenres ? [copy, "title_genres__new"] : [copy];
   let swapped = false;
   try {

@@ -25,7 +25,7 @@ import {
   upsertSql,
 } from "./sql";
 import { LoadStream, RowBatch } from "./stage";
-import { type TableJob, timed } from "./table-job";
+import { streamingConnection, type TableJob, timed } from "./table-job";
 import { fieldText } from "./tsv";
 
 const genresField = 8;
@@ -40,7 +40,7 @@ export async function incrementalSync(job: TableJob): Promise<void> {
   const hasOrdering = keyColumns(spec).length === 2;
   const connections: PoolConnection[] = [];
   const connect = async () => {
-    const c = await pool.getConnection();
+    const c = await streamingConnection(pool);
     connections.push(c);
     return c;
   };
