@@ -7,6 +7,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import mysql from "mysql2/promise";
@@ -99,6 +100,7 @@ function uniform(manifest: Manifest, kind: "first" | "same"): Expected {
   return out;
 }
 
+const loadAtStart = loadavg();
 const serverUrl = await resolveDatabaseUrl();
 const benchUrl = withDatabase(serverUrl, "bench");
 /** One benchmark per server at a time: they share the `bench` database and would skew each other. */
@@ -161,6 +163,8 @@ console.log(`\n${formatSteps(steps)}\n\nseconds per table\n${formatTableSeconds(
 const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
 const results = {
   date: new Date().toISOString(),
+  /** 1, 5 and 15 minute load averages at the start and the end: other work on the machine skews the ratios. */
+  loadAverage: { start: loadAtStart, end: loadavg() },
   commit,
   scale,
   seed,
@@ -174,6 +178,10 @@ const results = {
 mkdirSync("bench-results", { recursive: true });
 const out = path.join("bench-results", `latest-${scale}.json`);
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-console.log(`\nwrote ${out}`);
+console.log(
+  `\nload average ${loadAtStart.map((l) => l.toFixed(1)).join(" ")} at the start, ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")} at the end (on ${results.machine.cores} cores)\nwrote ${out}`,
+);
 await lock.end();
 process.exitCode = steps.some((s) => s.problems.length > 0) ? 1 : 0;

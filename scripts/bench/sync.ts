@@ -1,7 +1,7 @@
 /**
- * Runs the engine's command line (`tsx lib/etl/cli.ts … --json`) as a child process, timed from spawn to
- * exit, with its peak RSS from GNU time (`/usr/bin/time -f %M`, the largest process of the tree: tsx
- * starts the engine in a child node) or, without it, from the peakRssBytes the engine reports itself.
+ * Runs the engine's command line as `npm run etl` does (`node --import tsx lib/etl/cli.ts … --json`, one
+ * process) as a child, timed from spawn to exit, with its peak RSS from GNU time (`/usr/bin/time -f %M`)
+ * or, without it, from the peakRssBytes the engine reports itself.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -71,8 +71,17 @@ const keep = (text: string, more: string) => (text + more).slice(-256 * 1024);
 
 export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const cwd = options.cwd ?? process.cwd();
-  const tsx = path.join(cwd, "node_modules/.bin/tsx");
-  const engine = [tsx, "lib/etl/cli.ts", "--mode", options.mode, "--source", options.source, "--json"];
+  const engine = [
+    process.execPath,
+    "--import",
+    "tsx",
+    "lib/etl/cli.ts",
+    "--mode",
+    options.mode,
+    "--source",
+    options.source,
+    "--json",
+  ];
   const scratch = mkdtempSync(path.join(tmpdir(), "bench-time-"));
   const timeFile = path.join(scratch, "rss");
   const useTime = existsSync(gnuTime);
