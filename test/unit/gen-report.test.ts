@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { tableNames } from "../../lib/etl/datasets";
+import type { Expected } from "../../scripts/bench/mutate";
+import { formatSteps, syncStep } from "../../scripts/bench/report";
+import { parseSummary, rowsWritten, type SyncResult } from "../../scripts/bench/sync";
+
+const expected = Object.fromEntries(
+  tableNames.map((t) => [t, { rows: 100, inserted: 2, updated: 3, deleted: 1, unchanged: 95 }]),
+) as Expected;
+
+function result(change: Partial<{ updated: number; status: string }> = {}): SyncResult {
+  const tables = tableNames.map((table) => ({
+    table,
+    read: 100,
+    inserted: 2,
+    updated: table === "title_basics" ? (change.updated ?? 3) : 3,
+    unchanged: 95,
+    deleted: 1,
+    rejected: 0,
+    duplicates: 0,
+  }));
+  return {
+    exitCode: change.status ? 1 : 0,
+    seconds: 2,
+    peakRssBytes: 100 << 20,
+    peakRssSource: "time",
+    summary: { id: 1, status: change.status ?? "succeeded", tables },
+  };
+}
+
+describe("benchmark checks", () => {
+  it("read the summary from the last JSON line of the engine's output", () => {
+    const summary = parseSummary(`progress…\n{"not":"this"\n{"id":7,"status":"succeeded","tables":[]}\n`);
+    expect(summary.id).toBe(7);
+    expect(() => parseSummary("no json here")).toThrow(/no JSON summary/);
+  });
+
+  it("count rows written as inserted + updated + deleted", () => {
+    expect(rowsWritten(result().summary)).toBe(7 * 6);
+  });
+
+  it("pass when every table's counters equal expected.json", () => {
+    const step = syncStep("1 %", result(), 4, 0.6, expected);
+    expect(step.problems).toEqual([]);
+    expect(step.ratioToFloor).toBe(0.5);
+    expect(formatSteps([step])).toMatch(/1 %.*yes$/m);
+  });
+
+  it("name the table and counter that differ, and a failed run", () => {
+    const step = syncStep("1 %", result({ updated: 4 }), 4, 0.6, expected);
+    expect(step.problems).toContain("title_basics.updated: 4, expected 3");
+    expect(step.problems[0]).toMatch(/wrote 43 rows, expected 42/);
+    const failed = syncStep("1 %", result({ status: "failed" }), 4, 0.6, expected);
+    expect(failed.problems[0]).toMatch(/run failed \(exit 1\)/);
+    expect(formatSteps([failed])).toMatch(/FAIL/);
+  });
+});
