@@ -150,4 +150,29 @@ describe("syncing from the console in Chromium", () => {
     expect(session.errors).toEqual([]);
     await page.close();
   });
+
+  it("filters the run history by mode and status", async () => {
+    session = await openConsole(browser, "/runs");
+    const { page } = session;
+    const history = page.getByRole("region", { name: "Run history" });
+    await page.getByLabel("Mode").selectOption("first-run");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForURL(/mode=first-run/);
+    const modes = await history.locator("tbody tr td:nth-child(3)").allTextContents();
+    expect(modes.length).toBeGreaterThan(0);
+    expect(new Set(modes)).toEqual(new Set(["first-run"]));
+    await page.getByLabel("Mode").selectOption("");
+    await page.getByLabel("Status").selectOption("cancelled");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForURL(/status=cancelled/);
+    // The run the 409 test faked was recorded as started from the command line (other files may add their own).
+    const rows = await history.locator("tbody tr").allTextContents();
+    expect(rows.every((r) => r.includes("cancelled"))).toBe(true);
+    expect(rows.some((r) => r.includes("cli"))).toBe(true);
+    await page.getByLabel("Status").selectOption("failed");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.getByText("No runs match these filters.").waitFor();
+    expect(session.errors).toEqual([]);
+    await page.close();
+  });
 });

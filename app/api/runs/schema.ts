@@ -15,9 +15,12 @@ export const startRunSchema = z.object({
   forceDeletes: z.boolean().optional(),
 });
 
+/** An empty query parameter (a form's "any") means no filter. */
+const emptyAsUnset = (value: unknown) => (value === "" ? undefined : value);
+
 export const listRunsSchema = z.object({
-  status: z.enum(runStatuses).optional(),
-  mode: z.enum(runModes).optional(),
+  status: z.preprocess(emptyAsUnset, z.enum(runStatuses).optional()),
+  mode: z.preprocess(emptyAsUnset, z.enum(runModes).optional()),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(25),
 });
