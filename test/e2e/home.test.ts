@@ -21,4 +21,18 @@ describe("home page in Chromium", () => {
     }
     expect(errors).toEqual([]);
   });
+
+  it("can be used from the keyboard: skip link first, then the navigation", async () => {
+    const { page, errors } = await openConsole(browser, "/");
+    const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim());
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe("Skip to content");
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe("IMDb Sync Console");
+    for (let i = 0; i < 3; i++) await page.keyboard.press("Tab");
+    expect(await focused()).toBe("Genres");
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { level: 1, name: "Genres" }).waitFor();
+    expect(errors).toEqual([]);
+  });
 });

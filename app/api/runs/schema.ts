@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { runModes, runStatuses } from "@/db/schema";
+import { env } from "@/lib/env";
 import { tableNames } from "@/lib/etl/datasets";
 
 /** A source: IMDb, the bundled sample, IMDB_LOCAL_DIR, or an absolute folder on the server. */
@@ -8,12 +9,17 @@ export const sourceSchema = z.union([
   z.string().regex(/^\//, "a folder source must be an absolute path"),
 ]);
 
-export const startRunSchema = z.object({
-  mode: z.enum(runModes),
-  source: sourceSchema,
-  tables: z.array(z.enum(tableNames)).optional(),
-  forceDeletes: z.boolean().optional(),
-});
+export const startRunSchema = z
+  .object({
+    mode: z.enum(runModes),
+    source: sourceSchema,
+    tables: z.array(z.enum(tableNames)).optional(),
+    forceDeletes: z.boolean().optional(),
+  })
+  .refine((run) => run.source !== "local" || env.IMDB_LOCAL_DIR, {
+    message: "The local source needs IMDB_LOCAL_DIR to be set on the server.",
+    path: ["source"],
+  });
 
 /** An empty query parameter (a form's "any") means no filter. */
 const emptyAsUnset = (value: unknown) => (value === "" ? undefined : value);

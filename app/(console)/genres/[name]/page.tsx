@@ -78,6 +78,14 @@ function Filters({ filter }: { filter: GenreFilter }) {
   );
 }
 
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 export default async function GenrePage({
   params,
   searchParams,
@@ -85,7 +93,7 @@ export default async function GenrePage({
   params: Promise<{ name: string }>;
   searchParams: Promise<Record<string, string>>;
 }) {
-  const name = decodeURIComponent((await params).name);
+  const name = safeDecode((await params).name);
   const filter = genreFilterSchema.parse(await searchParams);
   const result = await genreTitles(name, filter);
   if (!result) notFound();
