@@ -74,9 +74,24 @@ function ProgressRow({ t, rate }: { t: TableSnapshot; rate: Rate | undefined }) 
   );
 }
 
+/** Files done out of all, and the time since the run started (to the last update, or to its end). */
+function RunProgressSummary({ run, serverTime }: { run: RunSnapshot; serverTime?: number }) {
+  const done = run.tables.filter((t) => finishedTable.includes(t.status)).length;
+  const end = run.finishedAt ? new Date(run.finishedAt).getTime() : serverTime;
+  const elapsed = run.startedAt && end ? (end - new Date(run.startedAt).getTime()) / 1000 : undefined;
+  return (
+    <span className="text-sm tabular-nums text-slate-600 dark:text-slate-400">
+      {done} of {run.tables.length} files done{elapsed !== undefined ? ` · ${formatSeconds(elapsed)}` : ""}
+    </span>
+  );
+}
+
+const finishedTable = ["succeeded", "skipped", "failed"];
+
 export function LiveRun({ runId, initial }: { runId: number; initial?: RunSnapshot }) {
   const router = useRouter();
   const [run, setRun] = useState<RunSnapshot | undefined>(initial);
+  const [serverTime, setServerTime] = useState<number>();
   const [rates, setRates] = useState<Map<string, Rate>>(new Map());
   const [problem, setProblem] = useState<string>();
   const [cancel, setCancel] = useState<"idle" | "sent" | "refused">("idle");
@@ -89,6 +104,7 @@ export function LiveRun({ runId, initial }: { runId: number; initial?: RunSnapsh
       ratesRef.current = nextRates(ratesRef.current, next, at);
       setRates(ratesRef.current);
       setRun(next);
+      setServerTime(at);
       setProblem(undefined);
     });
     source.addEventListener("end", () => {
@@ -127,6 +143,7 @@ export function LiveRun({ runId, initial }: { runId: number; initial?: RunSnapsh
             {run.mode} from {run.source}
           </span>
         ) : null}
+        {run ? <RunProgressSummary run={run} serverTime={serverTime} /> : null}
         {active ? (
           <button type="button" className={buttonSecondary} onClick={requestCancel} disabled={cancel === "sent"}>
             {cancel === "sent" ? "Cancel requested…" : "Cancel sync"}
