@@ -1,19 +1,16 @@
 /**
- * Incremental sync of one table: a merge of the file with the table, both in key order.
- *
- * The file is read once; the table's (key, row_hash) pairs are streamed beside it in primary-key order.
- * A key only in the file is inserted, a key in both with another hash is updated, a key only in the table
- * is deleted (unless the deletion guard holds deletes back); an equal hash is left alone. Only the new and
- * changed rows and the deleted keys are staged (LOAD DATA), then applied in one transaction, with
- * title_genres kept in step for those titles only. An unchanged file writes nothing.
+ * Incremental sync of one table: the file is merged with the table (merge.ts) and only the new and changed
+ * rows and the deleted keys are staged with LOAD DATA, then applied in one transaction, with title_genres
+ * kept in step for those titles only. An unchanged file writes nothing; the deletion guard can hold
+ * deletes back.
  */
 import type { PoolConnection } from "mysql2/promise";
 import { KeyHashCursor } from "./cursor";
 import { EtlError } from "./errors";
 import { GenreRegistry, refreshGenreCounts } from "./genres";
 import { hashHex } from "./hash";
-import type { ScannedRow } from "./scan";
-import { scanFile } from "./scan";
+import { KeyMerge, type MergeOutput } from "./merge";
+import { type ScannedRow, scanFile } from "./scan";
 import { openBytes } from "./source";
 import {
   createKeyTableSql,
@@ -25,205 +22,224 @@ import {
   upsertSql,
 } from "./sql";
 import { LoadStream, RowBatch } from "./stage";
-import { streamingConnection, type TableJob, timed } from "./table-job";
+import { streamingConnection, type TableCounters, type TableJob, timed } from "./table-job";
 import { fieldText } from "./tsv";
 
 const genresField = 8;
+const genreStage = "_stage_title_genres";
 
-export async function incrementalSync(job: TableJob): Promise<void> {
-  const { spec, counters, pool } = job;
-  const table = spec.table;
-  const stage = `_stage_${table}`;
-  const deletes = `_delete_${table}`;
-  const genreStage = "_stage_title_genres";
-  const withGenres = table === "title_basics";
-  const hasOrdering = keyColumns(spec).length === 2;
-  const connections: PoolConnection[] = [];
-  const connect = async () => {
-    const c = await streamingConnection(pool);
-    connections.push(c);
-    return c;
-  };
-  const main = await connect();
-  const reader = await connect();
-  const deleteLoader = await connect();
-  const genreLoader = withGenres ? await connect() : undefined;
-  let cursor: KeyHashCursor | undefined;
-  try {
-    await main.query(`DROP TABLE IF EXISTS \`${stage}\`, \`${deletes}\`, \`${genreStage}\``);
-    await main.query(`CREATE TABLE \`${stage}\` LIKE \`${table}\``);
-    await main.query(createKeyTableSql(spec, deletes));
-    if (withGenres) {
-      await main.query(
-        `CREATE TABLE \`${genreStage}\` (tid INT UNSIGNED NOT NULL, genre_id SMALLINT UNSIGNED NOT NULL)`,
+/** The staging side of one incremental sync: its tables, connections, LOAD DATA streams and batches. */
+class Staging implements MergeOutput {
+  readonly stage: string;
+  readonly deletes: string;
+  private readonly rows = new RowBatch();
+  private readonly deletedKeys = new RowBatch(1 << 16);
+  private readonly genreRows = new RowBatch(1 << 16);
+  private loads: LoadStream[] = [];
+  private rowLoad!: LoadStream;
+  private deleteLoad!: LoadStream;
+  private genreLoad: LoadStream | undefined;
+
+  private constructor(
+    private readonly job: TableJob,
+    readonly main: PoolConnection,
+    private readonly connections: PoolConnection[],
+    readonly registry: GenreRegistry | undefined,
+  ) {
+    this.stage = `_stage_${job.spec.table}`;
+    this.deletes = `_delete_${job.spec.table}`;
+  }
+
+  static async open(job: TableJob): Promise<Staging> {
+    const connections: PoolConnection[] = [];
+    try {
+      for (let i = job.spec.table === "title_basics" ? 4 : 3; i > 0; i--)
+        connections.push(await streamingConnection(job.pool));
+    } catch (error) {
+      for (const c of connections) c.release();
+      throw error;
+    }
+    const [main, , , genreConnection] = connections as [
+      PoolConnection,
+      PoolConnection,
+      PoolConnection,
+      PoolConnection?,
+    ];
+    const registry = genreConnection ? await GenreRegistry.load(genreConnection) : undefined;
+    const staging = new Staging(job, main, connections, registry);
+    try {
+      await staging.createTables();
+    } catch (error) {
+      await staging.close();
+      throw error;
+    }
+    return staging;
+  }
+
+  /** The connection that streams the table's keys (destroyed, not reused, if the merge stops early). */
+  get reader(): PoolConnection {
+    return this.connections[1] as PoolConnection;
+  }
+
+  private async createTables(): Promise<void> {
+    const { spec } = this.job;
+    await this.dropTables();
+    await this.main.query(`CREATE TABLE \`${this.stage}\` LIKE \`${spec.table}\``);
+    await this.main.query(createKeyTableSql(spec, this.deletes));
+    if (this.registry) {
+      await this.main.query(
+        `CREATE TABLE ${genreStage} (tid INT UNSIGNED NOT NULL, genre_id SMALLINT UNSIGNED NOT NULL)`,
       );
     }
-    const registry = genreLoader ? await GenreRegistry.load(genreLoader) : undefined;
+  }
 
-    counters.stage = "compare";
-    cursor = new KeyHashCursor(reader, selectKeyHashesSql(spec, table), hasOrdering);
-    const rowLoad = new LoadStream(main, loadRowsSql(spec, stage));
-    const deleteLoad = new LoadStream(deleteLoader, loadKeysSql(spec, deletes));
-    const genreLoad = genreLoader
-      ? new LoadStream(genreLoader, `LOAD DATA LOCAL INFILE 'g.tsv' INTO TABLE \`${genreStage}\` (tid, genre_id)`)
+  dropTables() {
+    return this.main.query(`DROP TABLE IF EXISTS \`${this.stage}\`, \`${this.deletes}\`, ${genreStage}`);
+  }
+
+  startLoads(): void {
+    const { spec } = this.job;
+    this.rowLoad = new LoadStream(this.main, loadRowsSql(spec, this.stage));
+    this.deleteLoad = new LoadStream(this.connections[2] as PoolConnection, loadKeysSql(spec, this.deletes));
+    const genreConnection = this.connections[3];
+    this.genreLoad = genreConnection
+      ? new LoadStream(genreConnection, `LOAD DATA LOCAL INFILE 'g.tsv' INTO TABLE ${genreStage} (tid, genre_id)`)
       : undefined;
-    const rows = new RowBatch();
-    const deletedKeys = new RowBatch(1 << 16);
-    const genreRows = new RowBatch(1 << 16);
-    const tableRows = cursor;
-    let tableDone = !(await tableRows.fill());
+    this.loads = [this.rowLoad, this.deleteLoad, ...(this.genreLoad ? [this.genreLoad] : [])];
+  }
 
-    const stageDeleteOfCurrent = () => {
-      deletedKeys.addText(hasOrdering ? `${tableRows.id}\t${tableRows.ordering}\n` : `${tableRows.id}\n`);
-      counters.deleted++;
-      tableRows.next();
-    };
-    const stageRow = (row: ScannedRow) => {
-      rows.add(`${row.id}\t${hashHex(row.hash)}\t`, row.buf, row.start, row.end);
-      if (registry) {
-        for (const id of registry.idsFor(fieldText(row.buf, row.start, row.end, genresField))) {
-          genreRows.addText(`${row.id}\t${id}\n`);
-        }
-      }
-    };
+  private stageRow(row: ScannedRow): void {
+    this.rows.add(`${row.id}\t${hashHex(row.hash)}\t`, row.buf, row.start, row.end);
+    if (!this.registry) return;
+    for (const id of this.registry.idsFor(fieldText(row.buf, row.start, row.end, genresField))) {
+      this.genreRows.addText(`${row.id}\t${id}\n`);
+    }
+  }
 
-    /**
-     * Merges the file's rows of one id (one title or person) with the table's rows of that id. Within an
-     * id, akas and principals are not sorted by ordering in the IMDb files, so they are matched by ordering.
-     */
-    const mergeGroup = async (group: ScannedRow[]) => {
-      const id = group[0]?.id ?? 0;
-      for (;;) {
-        if (!tableRows.ready) {
-          tableDone = !(await tableRows.fill());
-          if (tableDone) break;
-        }
-        if (tableRows.id > id) break;
-        if (tableRows.id < id) {
-          stageDeleteOfCurrent();
-          continue;
-        }
-        const index = group.findIndex((row) => row.ordering === tableRows.ordering);
-        const match = index === -1 ? undefined : group[index];
-        if (!match) {
-          stageDeleteOfCurrent();
-          continue;
-        }
-        group.splice(index, 1);
-        const same = tableRows.hash === match.hash;
-        tableRows.next();
-        if (match.rejected) continue;
-        if (same) {
-          counters.unchanged++;
-          continue;
-        }
-        counters.updated++;
-        stageRow(match);
-      }
-      for (const row of group) {
-        if (row.rejected) continue;
-        counters.inserted++;
-        stageRow(row);
-      }
-    };
+  insert(row: ScannedRow): void {
+    this.job.counters.inserted++;
+    this.stageRow(row);
+  }
 
-    let group: ScannedRow[] = [];
-    const addToGroup = (row: ScannedRow) => {
-      const twin = group.findIndex((other) => other.ordering === row.ordering);
-      if (twin === -1) group.push(row);
-      else if (!row.rejected) {
-        if (!group[twin]?.rejected) counters.duplicates++;
-        group[twin] = row;
-      }
-    };
+  update(row: ScannedRow): void {
+    this.job.counters.updated++;
+    this.stageRow(row);
+  }
 
-    const onRows = async (scanned: ScannedRow[]) => {
-      for (const row of scanned) {
-        const groupId = group[0]?.id ?? -1;
-        if (row.id < groupId) {
-          throw new EtlError(
-            "UNSORTED",
-            `${spec.file} is not sorted by ${spec.keyFields[0]} at line ${row.lineNumber}; an incremental sync needs the IMDb order (run a first build instead).`,
-          );
-        }
-        if (row.id > groupId && group.length > 0) {
-          await mergeGroup(group);
-          group = [];
-          if (rows.rows >= job.chunkRows) await rowLoad.write(rows.flush());
-        }
-        addToGroup(row);
-      }
-      await rowLoad.write(rows.flush());
-      await deleteLoad.write(deletedKeys.flush());
-      if (genreLoad) await genreLoad.write(genreRows.flush());
-    };
+  unchanged(): void {
+    this.job.counters.unchanged++;
+  }
 
+  delete(id: number, ordering: number): void {
+    this.job.counters.deleted++;
+    this.deletedKeys.addText(keyColumns(this.job.spec).length === 2 ? `${id}\t${ordering}\n` : `${id}\n`);
+  }
+
+  between(): Promise<void> | undefined {
+    const full = this.rows.rows >= this.job.chunkRows || this.deletedKeys.size >= 1 << 20;
+    return full ? this.handOver() : undefined;
+  }
+
+  /** Hands the collected rows, deleted keys and genre rows to their LOAD DATA streams. */
+  async handOver(): Promise<void> {
+    await this.rowLoad.write(this.rows.flush());
+    await this.deleteLoad.write(this.deletedKeys.flush());
+    await this.genreLoad?.write(this.genreRows.flush());
+  }
+
+  async endLoads(): Promise<void> {
+    await this.handOver();
+    await Promise.all(this.loads.map((load) => load.end()));
+  }
+
+  async abortLoads(error: Error): Promise<void> {
+    await Promise.all(this.loads.map((load) => load.abort(error)));
+  }
+
+  /** Writes the staged changes into the table in one transaction. */
+  async apply(withDeletes: boolean): Promise<void> {
+    const { spec, counters } = this.job;
+    const main = this.main;
+    await main.beginTransaction();
+    try {
+      if (withDeletes) await main.query(deleteByKeysSql(spec, spec.table, this.deletes));
+      if (counters.inserted + counters.updated > 0) await main.query(upsertSql(spec, spec.table, this.stage));
+      if (this.registry) {
+        await main.query(`DELETE tg FROM title_genres tg JOIN \`${this.stage}\` s ON s.tid = tg.tid`);
+        if (withDeletes)
+          await main.query(`DELETE tg FROM title_genres tg JOIN \`${this.deletes}\` d ON d.tid = tg.tid`);
+        await main.query(`INSERT INTO title_genres (tid, genre_id) SELECT tid, genre_id FROM ${genreStage}`);
+        await this.registry.saveNew(main);
+        await refreshGenreCounts(main);
+      }
+      await main.commit();
+    } catch (error) {
+      await main.rollback().catch(() => {});
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.dropTables().catch(() => {});
+    for (const c of this.connections) c.release();
+  }
+}
+
+export async function incrementalSync(job: TableJob): Promise<void> {
+  const { spec, counters } = job;
+  const staging = await Staging.open(job);
+  const cursor = new KeyHashCursor(staging.reader, selectKeyHashesSql(spec, spec.table), keyColumns(spec).length === 2);
+  try {
+    counters.stage = "compare";
+    staging.startLoads();
+    const merge = new KeyMerge(cursor, staging, counters, (row) => unsortedError(job, row));
     await timed(counters, "secondsLoad", async () => {
       try {
+        await merge.start();
         const input = openBytes(job.file, (n) => {
           counters.bytesRead += n;
         });
+        const onRows = async (rows: ScannedRow[]) => {
+          await merge.add(rows);
+          await staging.handOver();
+        };
         await scanFile(input, spec, job.hash, counters, { onRows, onReject: job.onReject }, job.signal);
-        if (group.length > 0) await mergeGroup(group);
-        await rowLoad.write(rows.flush());
-        if (genreLoad) await genreLoad.write(genreRows.flush());
-        while (!tableDone) {
-          while (tableRows.ready) stageDeleteOfCurrent();
-          if (deletedKeys.size > 1 << 20) await deleteLoad.write(deletedKeys.flush());
-          tableDone = !(await tableRows.fill());
-        }
-        await deleteLoad.write(deletedKeys.flush());
-        await Promise.all([rowLoad.end(), deleteLoad.end(), genreLoad?.end()]);
+        await merge.finish();
+        await staging.endLoads();
       } catch (error) {
-        tableRows.close();
-        reader.destroy();
-        await Promise.all([
-          rowLoad.abort(error as Error),
-          deleteLoad.abort(error as Error),
-          genreLoad?.abort(error as Error),
-        ]);
+        cursor.close();
+        staging.reader.destroy();
+        await staging.abortLoads(error as Error);
         throw error;
       }
     });
 
-    const applyDeletes = counters.deleted > 0 && !guardHolds(job, tableRows.seen, counters);
-    if (!applyDeletes && counters.deleted > 0) {
+    const withDeletes = counters.deleted > 0 && !guardHolds(job, cursor.seen, counters);
+    if (!withDeletes && counters.deleted > 0) {
       counters.deletesWithheld = counters.deleted;
       counters.deleted = 0;
     }
-    if (counters.inserted + counters.updated === 0 && !applyDeletes) return;
-
+    if (counters.inserted + counters.updated === 0 && !withDeletes) return;
     counters.stage = "apply";
-    await timed(counters, "secondsApply", async () => {
-      await main.beginTransaction();
-      try {
-        if (applyDeletes) await main.query(deleteByKeysSql(spec, table, deletes));
-        if (counters.inserted + counters.updated > 0) await main.query(upsertSql(spec, table, stage));
-        if (registry) {
-          await main.query(`DELETE tg FROM title_genres tg JOIN \`${stage}\` s ON s.tid = tg.tid`);
-          if (applyDeletes) await main.query(`DELETE tg FROM title_genres tg JOIN \`${deletes}\` d ON d.tid = tg.tid`);
-          await main.query(`INSERT INTO title_genres (tid, genre_id) SELECT tid, genre_id FROM \`${genreStage}\``);
-          await registry.saveNew(main);
-          await refreshGenreCounts(main);
-        }
-        await main.commit();
-      } catch (error) {
-        await main.rollback().catch(() => {});
-        throw error;
-      }
-    });
+    await timed(counters, "secondsApply", () => staging.apply(withDeletes));
   } finally {
-    cursor?.close();
-    await main.query(`DROP TABLE IF EXISTS \`${stage}\`, \`${deletes}\`, \`${genreStage}\``).catch(() => {});
-    for (const c of connections) c.release();
+    cursor.close();
+    await staging.close();
   }
+}
+
+function unsortedError(job: TableJob, row: ScannedRow): EtlError {
+  return new EtlError(
+    "UNSORTED",
+    `${job.spec.file} is not sorted by ${job.spec.keyFields[0]} at line ${row.lineNumber}; an incremental sync needs the IMDb order (run a first build instead).`,
+  );
 }
 
 /**
  * The deletion guard: when the file holds fewer rows than the table by more than the configured share,
  * deletes are withheld (a truncated or partial file must not empty the table) unless forced.
  */
-function guardHolds(job: TableJob, tableRows: number, counters: TableJob["counters"]): boolean {
+function guardHolds(job: TableJob, tableRows: number, counters: TableCounters): boolean {
   if (job.deleteGuard.force || tableRows === 0) return false;
   const fileRows = counters.read - counters.rejected - counters.duplicates;
   const shrink = (tableRows - fileRows) / tableRows;
