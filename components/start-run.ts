@@ -4,6 +4,8 @@ export interface StartRequest {
   source: string;
   tables?: string[];
   forceDeletes?: boolean;
+  /** Set once the person confirmed that a first build replaces the data the tables hold. */
+  replace?: boolean;
 }
 
 export type StartResult = { ok: true; id: number } | { ok: false; message: string; runningId?: number };
@@ -21,6 +23,12 @@ export async function startRun(request: StartRequest): Promise<StartResult> {
       ok: false,
       runningId: body.runId,
       message: `A sync is already running (run #${body.runId}). Only one sync runs at a time: wait for it to finish or cancel it.`,
+    };
+  }
+  if (response.status === 428) {
+    return {
+      ok: false,
+      message: "These tables hold data: confirm that the first build replaces it, then start again.",
     };
   }
   if (response.status === 401) return { ok: false, message: "Your session has ended: log in again." };

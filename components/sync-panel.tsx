@@ -46,7 +46,9 @@ export function SyncPanel({ tables, filledTables, localDir, activeRunId }: Props
     setBusy(true);
     setRefusal(undefined);
     const all = chosen.length === tables.length;
-    const result = await startRun({ mode, source, tables: all ? undefined : chosen, forceDeletes });
+    // A first build only starts from the confirmation dialog, so it is sent as confirmed.
+    const replace = mode === "first-run";
+    const result = await startRun({ mode, source, tables: all ? undefined : chosen, forceDeletes, replace });
     setBusy(false);
     if (result.ok) setRunId(result.id);
     else setRefusal(result);

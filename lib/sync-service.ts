@@ -7,7 +7,7 @@ import "server-only";
 import { Worker } from "node:worker_threads";
 import { databaseUrl, getDb } from "./db";
 import { type TableName, tableNames } from "./etl/datasets";
-import { createRun, finishRun, type RunMode, requestCancel, runSummary } from "./etl/runs";
+import { assertReplaceConfirmed, createRun, finishRun, type RunMode, requestCancel, runSummary } from "./etl/runs";
 import { logger } from "./log";
 
 export interface StartSync {
@@ -15,23 +15,29 @@ export interface StartSync {
   source: string;
   tables?: TableName[];
   forceDeletes?: boolean;
+  replace?: boolean;
 }
 
 const cache = globalThis as unknown as { imdbWorkers?: Map<number, Worker> };
 cache.imdbWorkers ??= new Map();
 const workers = cache.imdbWorkers;
 
-/** Queues a run and starts its worker. Throws SyncBusyError while another run is queued or running. */
+/**
+ * Queues a run and starts its worker. Throws SyncBusyError while another run is queued or running, and
+ * ReplaceNotConfirmedError for a first build over tables with data that was not confirmed (replace: true).
+ */
 export async function startSync(request: StartSync): Promise<number> {
   const url = databaseUrl();
   const db = getDb(url);
-  const runId = await createRun(db, {
+  const run = {
     mode: request.mode,
     source: request.source,
     tables: request.tables?.length ? request.tables : [...tableNames],
-    trigger: "web",
+    trigger: "web" as const,
     forceDeletes: request.forceDeletes ?? false,
-  });
+  };
+  await assertReplaceConfirmed(db, run, request.replace ?? false);
+  const runId = await createRun(db, run);
   const worker = new Worker(new URL("./etl/worker.ts", import.meta.url), { workerData: { databaseUrl: url, runId } });
   workers.set(runId, worker);
   let settled = false;

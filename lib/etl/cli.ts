@@ -11,7 +11,14 @@ import { logToStdout } from "../log";
 import { migrateDatabase } from "../migrate";
 import { isTableName, type TableName, tableNames } from "./datasets";
 import { executeRun, type ProgressEvent, settingsFromEnv } from "./pipeline";
-import { createRun, type RunMode, type RunSummary, SyncBusyError, tablesWithData } from "./runs";
+import {
+  assertReplaceConfirmed,
+  createRun,
+  ReplaceNotConfirmedError,
+  type RunMode,
+  type RunSummary,
+  SyncBusyError,
+} from "./runs";
 import { describeSource } from "./source";
 
 const usage = `usage: npm run etl -- --mode first-run|incremental --source imdb|sample|local|<folder> [--tables a,b] [--force-deletes] [--json]
@@ -104,15 +111,7 @@ async function main() {
   const url = await resolveDatabaseUrl();
   await migrateDatabase(url);
   const settings = settingsFromEnv();
-  if (options.mode === "first-run" && !options.replace) {
-    const filled = await tablesWithData(getDb(url), options.tables);
-    if (filled.length > 0) {
-      throw new Error(
-        `A first build replaces the contents of tables that already hold data (${filled.join(", ")}).\n` +
-          "Run again with --replace to do so, or use --mode incremental to apply only the changes.",
-      );
-    }
-  }
+  await assertReplaceConfirmed(getDb(url), options, options.replace);
   const runId = await createRun(getDb(url), {
     mode: options.mode,
     source: options.source,
@@ -140,7 +139,8 @@ main()
     process.exit(code);
   })
   .catch(async (error: Error) => {
-    console.error(error instanceof SyncBusyError ? error.message : `etl: ${error.message}`);
+    const expected = error instanceof SyncBusyError || error instanceof ReplaceNotConfirmedError;
+    console.error(expected ? error.message : `etl: ${error.message}`);
     await closePools().catch(() => {});
     process.exit(error instanceof SyncBusyError ? 3 : 2);
   });

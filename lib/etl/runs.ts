@@ -187,3 +187,21 @@ export async function tablesWithData(db: Db, tables: TableName[]): Promise<Table
   }
   return found;
 }
+
+/** A first build over tables that hold data was asked for without saying it may replace them. */
+export class ReplaceNotConfirmedError extends Error {
+  readonly code = "CONFIRM_REPLACE";
+  constructor(readonly tables: TableName[]) {
+    super(
+      `A first build replaces the contents of tables that already hold data (${tables.join(", ")}). ` +
+        "Confirm it (--replace on the command line, replace: true in the API), or run an incremental sync.",
+    );
+  }
+}
+
+/** Throws ReplaceNotConfirmedError when a first build would replace data nobody agreed to replace. */
+export async function assertReplaceConfirmed(db: Db, run: Pick<NewRun, "mode" | "tables">, replace: boolean) {
+  if (run.mode !== "first-run" || replace) return;
+  const filled = await tablesWithData(db, run.tables);
+  if (filled.length > 0) throw new ReplaceNotConfirmedError(filled);
+}

@@ -127,6 +127,17 @@ describe("syncing from the console in Chromium", () => {
   });
 
   it("asks before a first build replaces data, then builds every table", async () => {
+    // The API refuses an unconfirmed first build over tables with data; the page confirms in a dialog.
+    const refused = await fetch(`${inject("baseUrl")}/api/runs`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ mode: "first-run", source: "sample" }),
+    });
+    expect(refused.status).toBe(428);
+    expect(await refused.json()).toMatchObject({
+      code: "CONFIRM_REPLACE",
+      tables: expect.arrayContaining(["title_basics"]),
+    });
     session = await openConsole(browser, "/runs");
     const { page } = session;
     await page.getByRole("radio", { name: /^First build/ }).check();

@@ -1,5 +1,5 @@
 import { requestIsAuthorized, unauthorized } from "@/lib/auth";
-import { SyncBusyError } from "@/lib/etl/runs";
+import { ReplaceNotConfirmedError, SyncBusyError } from "@/lib/etl/runs";
 import { listRuns } from "@/lib/queries/runs";
 import { startSync } from "@/lib/sync-service";
 import { listRunsSchema, startRunSchema } from "./schema";
@@ -13,6 +13,9 @@ export async function POST(request: Request) {
   try {
     return Response.json({ id: await startSync(parsed.data) }, { status: 202 });
   } catch (error) {
+    if (error instanceof ReplaceNotConfirmedError) {
+      return Response.json({ error: error.message, code: error.code, tables: error.tables }, { status: 428 });
+    }
     if (!(error instanceof SyncBusyError)) throw error;
     return Response.json({ error: error.message, code: error.code, runId: error.runId }, { status: 409 });
   }

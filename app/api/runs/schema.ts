@@ -15,6 +15,8 @@ export const startRunSchema = z
     source: sourceSchema,
     tables: z.array(z.enum(tableNames)).optional(),
     forceDeletes: z.boolean().optional(),
+    /** A first build over tables that hold data replaces them: it must be confirmed with replace: true. */
+    replace: z.boolean().optional(),
   })
   .refine((run) => run.source !== "local" || env.IMDB_LOCAL_DIR, {
     message: "The local source needs IMDB_LOCAL_DIR to be set on the server.",
