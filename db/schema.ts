@@ -82,6 +82,7 @@ export const titleBasics = mysqlTable(
     index("title_basics_startYear").on(t.startYear),
     index("title_basics_genres").on(t.genres),
     index("title_basics_primaryTitle").on(t.primaryTitle),
+    index("title_basics_titleType_startYear").on(t.titleType, t.startYear),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX `title_basics_titleType_startYear` ON `title_basics` (`titleType`,`startYear`);
