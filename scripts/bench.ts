@@ -26,7 +26,7 @@ import {
   type StepResult,
   syncStep,
 } from "./bench/report";
-import { runSync } from "./bench/sync";
+import { buildEngine, runSync } from "./bench/sync";
 import { resolveDatabaseUrl } from "./private-db";
 
 const { values } = parseArgs({
@@ -120,6 +120,7 @@ const floor = await measureFloor(benchUrl, baseDir, dataDir);
 const steps: StepResult[] = [floorStep(floor)];
 
 await freshDatabase(serverUrl, benchUrl);
+buildEngine();
 const runs = [
   {
     step: "first build",

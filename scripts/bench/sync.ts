@@ -1,14 +1,21 @@
 /**
- * Runs the engine's command line as `npm run etl` does (`node --import tsx lib/etl/cli.ts … --json`, one
- * process) as a child, timed from spawn to exit, with its peak RSS from GNU time (`/usr/bin/time -f %M`)
+ * Runs the engine's command line as `npm run etl` does (the esbuild bundle, `node .cache/etl-cli.mjs … --json`,
+ * one process; bundled once per bench by buildEngine()) as a child, timed from spawn to exit, with its peak RSS from GNU time (`/usr/bin/time -f %M`)
  * or, without it, from the peakRssBytes the engine reports itself.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
 const gnuTime = "/usr/bin/time";
+const engineBundle = ".cache/etl-cli.mjs";
+
+/** Bundles the engine's command line as `npm run etl` does, so every step runs the same code. */
+export function buildEngine(cwd = process.cwd()): void {
+  const build = spawnSync("npm", ["run", "-s", "etl:build"], { cwd, encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`npm run etl:build failed:\n${build.stdout}${build.stderr}`);
+}
 
 export interface SyncTableCounters {
   table: string;
@@ -71,17 +78,7 @@ const keep = (text: string, more: string) => (text + more).slice(-256 * 1024);
 
 export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const cwd = options.cwd ?? process.cwd();
-  const engine = [
-    process.execPath,
-    "--import",
-    "tsx",
-    "lib/etl/cli.ts",
-    "--mode",
-    options.mode,
-    "--source",
-    options.source,
-    "--json",
-  ];
+  const engine = [process.execPath, engineBundle, "--mode", options.mode, "--source", options.source, "--json"];
   const scratch = mkdtempSync(path.join(tmpdir(), "bench-time-"));
   const timeFile = path.join(scratch, "rss");
   const useTime = existsSync(gnuTime);

@@ -7,7 +7,7 @@ import { datasets, tableNames } from "../../lib/etl/datasets";
 import { generateDataset, type Manifest } from "../../scripts/bench/generate";
 import { readLineBatches } from "../../scripts/bench/lines";
 import { type Expected, mutateDataset } from "../../scripts/bench/mutate";
-import { rowsWritten, runSync, type SyncSummary } from "../../scripts/bench/sync";
+import { buildEngine, rowsWritten, runSync, type SyncSummary } from "../../scripts/bench/sync";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 
 async function countLines(file: string): Promise<number> {
@@ -28,6 +28,7 @@ describe("benchmark data synced by the engine", () => {
   let expected: Expected;
 
   beforeAll(async () => {
+    buildEngine();
     dir = mkdtempSync(path.join(tmpdir(), "bench-data-"));
     manifest = await generateDataset({ scale: 0.0002, out: path.join(dir, "day1"), seed: 3 });
     expected = await mutateDataset({
