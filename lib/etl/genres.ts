@@ -54,3 +54,27 @@ export async function refreshGenreCounts(connection: PoolConnection): Promise<vo
   );
   await connection.query("DELETE FROM genres WHERE title_count = 0");
 }
+
+/**
+ * Adjusts each genre's title count by what an incremental apply is about to change (the old genre rows of
+ * the staged and deleted titles go, the staged genre rows come), instead of recounting every title.
+ * Runs before title_genres is changed, and after new genre names are saved.
+ */
+export async function adjustGenreCounts(
+  connection: PoolConnection,
+  tables: { stagedTitles: string; deletedTitles?: string; stagedGenres: string },
+): Promise<void> {
+  const removed = [tables.stagedTitles, tables.deletedTitles]
+    .filter((t): t is string => t !== undefined)
+    .map((t) => `SELECT tg.genre_id, -1 AS delta FROM title_genres tg JOIN \`${t}\` k ON k.tid = tg.tid`);
+  const changes = [...removed, `SELECT genre_id, 1 AS delta FROM \`${tables.stagedGenres}\``].join(" UNION ALL ");
+  await connection.query(
+    `UPDATE genres g JOIN (SELECT genre_id, SUM(delta) AS delta FROM (${changes}) changes GROUP BY genre_id) c
+     ON c.genre_id = g.genre_id SET g.title_count = g.title_count + c.delta`,
+  );
+}
+
+/** Genres no title has any more are removed. */
+export async function removeEmptyGenres(connection: PoolConnection): Promise<void> {
+  await connection.query("DELETE FROM genres WHERE title_count = 0");
+}

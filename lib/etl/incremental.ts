@@ -7,7 +7,7 @@
 import type { PoolConnection } from "mysql2/promise";
 import { KeyHashCursor } from "./cursor";
 import { EtlError } from "./errors";
-import { GenreRegistry, refreshGenreCounts } from "./genres";
+import { adjustGenreCounts, GenreRegistry, removeEmptyGenres } from "./genres";
 import { hashHex } from "./hash";
 import { KeyMerge, type MergeOutput } from "./merge";
 import { type ScannedRow, scanFile } from "./scan";
@@ -165,12 +165,15 @@ class Staging implements MergeOutput {
       if (withDeletes) await main.query(deleteByKeysSql(spec, spec.table, this.deletes));
       if (counters.inserted + counters.updated > 0) await main.query(upsertSql(spec, spec.table, this.stage));
       if (this.registry) {
-        await main.query(`DELETE tg FROM title_genres tg JOIN \`${this.stage}\` s ON s.tid = tg.tid`);
-        if (withDeletes)
-          await main.query(`DELETE tg FROM title_genres tg JOIN \`${this.deletes}\` d ON d.tid = tg.tid`);
-        await main.query(`INSERT INTO title_genres (tid, genre_id) SELECT tid, genre_id FROM ${genreStage}`);
         await this.registry.saveNew(main);
-        await refreshGenreCounts(main);
+        const deletedTitles = withDeletes ? this.deletes : undefined;
+        await adjustGenreCounts(main, { stagedTitles: this.stage, deletedTitles, stagedGenres: genreStage });
+        await main.query(`DELETE tg FROM title_genres tg JOIN \`${this.stage}\` s ON s.tid = tg.tid`);
+        if (withDeletes) {
+          await main.query(`DELETE tg FROM title_genres tg JOIN \`${this.deletes}\` d ON d.tid = tg.tid`);
+        }
+        await main.query(`INSERT INTO title_genres (tid, genre_id) SELECT tid, genre_id FROM ${genreStage}`);
+        await removeEmptyGenres(main);
       }
       await main.commit();
     } catch (error) {
