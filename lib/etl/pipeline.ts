@@ -4,16 +4,17 @@
  * rejected lines. A failed table changes nothing in its table; the run goes on with the others and fails.
  */
 import { and, eq, inArray } from "drizzle-orm";
-import { etlRuns, etlRunTables } from "../../db/schema";
+import { type EtlRun, etlRuns, etlRunTables } from "../../db/schema";
 import { getDb, getPool } from "../db";
 import { env } from "../env";
 import { logger } from "../log";
-import { datasets, isTableName, type TableName, tableNames } from "./datasets";
+import { type DatasetSpec, datasets, isTableName, type TableName, tableNames } from "./datasets";
 import { EtlError } from "./errors";
 import { firstBuild } from "./first-build";
-import { lineHasher } from "./hash";
+import { type LineHasher, lineHasher } from "./hash";
 import { incrementalSync } from "./incremental";
 import { finishRun, heartbeat, markRunning, type RejectedLine, recordRejects, runSummary, updateTable } from "./runs";
+import type { Reject } from "./scan";
 import { locateFile, type SourceSettings } from "./source";
 import { emptyCounters, type TableCounters } from "./table-job";
 
@@ -80,6 +81,53 @@ function countersToRow(c: TableCounters) {
   };
 }
 
+interface RunContext {
+  db: ReturnType<typeof getDb>;
+  pool: ReturnType<typeof getPool>;
+  run: EtlRun;
+  settings: EngineSettings;
+  hash: LineHasher;
+  signal: AbortSignal;
+}
+
+/**
+ * One table of a run: locate its file (a download for IMDb), then a first build or an incremental merge.
+ * Returns false when the file has not changed since the last sync (the table is skipped).
+ */
+async function syncTable(ctx: RunContext, spec: DatasetSpec, counters: TableCounters, onReject: (r: Reject) => void) {
+  const { run, settings } = ctx;
+  const started = performance.now();
+  counters.stage = "download";
+  const onDownload = (done: number, total: number | undefined) => {
+    counters.bytesRead = done;
+    counters.bytesTotal = total ?? null;
+  };
+  const skipUnchanged = run.mode === "incremental";
+  const file = await locateFile(ctx.db, run.source, spec, settings.source, onDownload, ctx.signal, skipUnchanged);
+  counters.secondsDownload = (performance.now() - started) / 1000;
+  if (file.kind === "unchanged") {
+    counters.stage = "skipped";
+    counters.message = `Skipped: ${file.reason}.`;
+    return false;
+  }
+  counters.bytesRead = 0;
+  counters.bytesTotal = file.bytes;
+  const job = {
+    pool: ctx.pool,
+    spec,
+    file,
+    hash: ctx.hash,
+    counters,
+    signal: ctx.signal,
+    chunkRows: settings.chunkRows,
+    deleteGuard: { share: settings.deleteGuardShare, force: run.forceDeletes },
+    onReject,
+  };
+  await (run.mode === "first-run" ? firstBuild(job) : incrementalSync(job));
+  await file.remember?.();
+  return true;
+}
+
 /** Runs a queued run to its end and returns its summary. Never throws for a failed sync: the run records it. */
 export async function executeRun(databaseUrl: string, runId: number, options: ExecuteOptions = {}) {
   const settings = options.settings ?? settingsFromEnv();
@@ -117,6 +165,7 @@ export async function executeRun(databaseUrl: string, runId: number, options: Ex
     beating = beating.then(beat).catch(() => undefined);
   }, options.heartbeatMs ?? 1000);
 
+  const context: RunContext = { db, pool, run, settings, hash, signal: controller.signal };
   const failures: string[] = [];
   try {
     for (const table of ordered) {
@@ -125,55 +174,19 @@ export async function executeRun(databaseUrl: string, runId: number, options: Ex
       const counters = emptyCounters();
       current = { table, counters };
       await updateTable(db, runId, table, { status: "running", stage: "locate" });
+      const onReject = (reject: Reject) => {
+        pendingRejects.push({ table, file: spec.file, ...reject });
+        if (++runRejects > settings.maxRejects && !controller.signal.aborted) {
+          const message = `More than ${settings.maxRejects} rejected lines (MAX_REJECTS): the run stops.`;
+          controller.abort(new EtlError("TOO_MANY_REJECTS", message));
+        }
+      };
       try {
-        const started = performance.now();
-        counters.stage = "download";
-        const onDownload = (done: number, total: number | undefined) => {
-          counters.bytesRead = done;
-          counters.bytesTotal = total ?? null;
-        };
-        const skipUnchanged = run.mode === "incremental";
-        const file = await locateFile(
-          db,
-          run.source,
-          spec,
-          settings.source,
-          onDownload,
-          controller.signal,
-          skipUnchanged,
-        );
-        counters.secondsDownload = (performance.now() - started) / 1000;
-        if (file.kind === "unchanged") {
-          counters.stage = "skipped";
-          counters.message = `Skipped: ${file.reason}.`;
+        const synced = await syncTable(context, spec, counters, onReject);
+        if (!synced) {
           await updateTable(db, runId, table, { ...countersToRow(counters), status: "skipped" });
           continue;
         }
-        counters.bytesRead = 0;
-        counters.bytesTotal = file.bytes;
-        const job = {
-          pool,
-          spec,
-          file,
-          hash,
-          counters,
-          signal: controller.signal,
-          chunkRows: settings.chunkRows,
-          deleteGuard: { share: settings.deleteGuardShare, force: run.forceDeletes },
-          onReject: (reject: { lineNumber: number; reason: string; line: string }) => {
-            pendingRejects.push({ table, file: spec.file, ...reject });
-            if (++runRejects > settings.maxRejects && !controller.signal.aborted) {
-              controller.abort(
-                new EtlError(
-                  "TOO_MANY_REJECTS",
-                  `More than ${settings.maxRejects} rejected lines (MAX_REJECTS): the run stops.`,
-                ),
-              );
-            }
-          },
-        };
-        await (run.mode === "first-run" ? firstBuild(job) : incrementalSync(job));
-        await file.remember?.();
         counters.stage = "done";
         await beating;
         await flush();
