@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { ChangesChart } from "@/components/changes-chart";
 import { formatDate, formatNumber } from "@/components/format";
+import { ImdbFreshness } from "@/components/imdb-freshness";
 import { LoadSampleButton } from "@/components/load-sample-button";
 import { SyncPanel } from "@/components/sync-panel";
 import { EmptyState, link, PageTitle, row, Section, TableWrap, td, tdNum, th, thNum } from "@/components/ui";
@@ -55,6 +56,9 @@ export default async function OverviewPage() {
             ))}
           </tbody>
         </TableWrap>
+      </Section>
+      <Section title="Newer files at IMDb?" id="imdb">
+        <ImdbFreshness />
       </Section>
       <Section title="Changed rows per table, recent runs" id="changes">
         {changes.length > 0 ? (

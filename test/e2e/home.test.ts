@@ -19,6 +19,13 @@ describe("home page in Chromium", () => {
     for (const table of ["name_basics", "title_basics", "title_principals", "title_ratings"]) {
       expect(await tables.getByText(table, { exact: true }).count()).toBe(1);
     }
+    // Whether IMDb has newer files is asked after the page loads; offline (as here) each file says why it is unknown.
+    const freshness = page.locator("[data-freshness]");
+    await freshness.first().waitFor({ timeout: 20_000 });
+    expect(await freshness.count()).toBe(7);
+    for (const text of await freshness.allTextContents()) {
+      expect(text).toMatch(/newer file available|no newer file|unknown: IMDb (answered|could not be reached)/);
+    }
     expect(errors).toEqual([]);
   });
 

@@ -1,0 +1,12 @@
+import { requestIsAuthorized, unauthorized } from "@/lib/auth";
+import { getDb } from "@/lib/db";
+import { env } from "@/lib/env";
+import { imdbFreshness } from "@/lib/etl/freshness";
+
+export const dynamic = "force-dynamic";
+
+/** Per IMDb file: "newer" (IMDb has a file the last sync did not load), "same", or "unknown" with why. */
+export async function GET(request: Request) {
+  if (!requestIsAuthorized(request)) return unauthorized();
+  return Response.json({ baseUrl: env.IMDB_BASE_URL, files: await imdbFreshness(getDb(), env.IMDB_BASE_URL) });
+}

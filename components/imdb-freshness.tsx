@@ -1,0 +1,49 @@
+"use client";
+/**
+ * Whether IMDb has newer files than the last sync loaded, asked after the page has loaded (GET
+ * /api/imdb-status does conditional HEAD requests) so a slow or unreachable IMDb never delays the page.
+ */
+import { useEffect, useState } from "react";
+import { row, TableWrap, td, th } from "./ui";
+
+type Freshness =
+  | { table: string; state: "newer" | "same"; lastModified: string | null }
+  | { table: string; state: "unknown"; reason: string };
+
+const labels = { newer: "newer file available", same: "no newer file" } as const;
+
+export function ImdbFreshness() {
+  const [files, setFiles] = useState<Freshness[]>();
+  const [failed, setFailed] = useState(false);
+
+  useEffect(() => {
+    fetch("/api/imdb-status")
+      .then((response) => (response.ok ? response.json() : Promise.reject(new Error(String(response.status)))))
+      .then((body: { files: Freshness[] }) => setFiles(body.files))
+      .catch(() => setFailed(true));
+  }, []);
+
+  if (failed) return <p className="text-sm text-slate-500">The check could not run.</p>;
+  if (!files) return <p className="text-sm text-slate-500">Asking IMDb…</p>;
+  return (
+    <TableWrap label="IMDb files">
+      <thead>
+        <tr>
+          <th className={th}>Table</th>
+          <th className={th}>IMDb</th>
+        </tr>
+      </thead>
+      <tbody>
+        {files.map((f) => (
+          <tr key={f.table} className={row} data-freshness={f.state}>
+            <td className={`${td} font-mono`}>{f.table}</td>
+            <td className={td}>
+              {f.state === "unknown" ? `unknown: ${f.reason}` : labels[f.state]}
+              {f.state !== "unknown" && f.lastModified ? ` (IMDb: ${f.lastModified})` : ""}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </TableWrap>
+  );
+}
