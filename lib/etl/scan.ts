@@ -126,8 +126,10 @@ export async function scanFile(
     }
   } catch (error) {
     if (error instanceof EtlError) throw error;
-    const message = (error as Error).message;
-    if (/unexpected end of file|incorrect header check|invalid|Z_/i.test(message)) {
+    // Every zlib failure (corrupt data, a bad check, a truncated stream) carries a Z_* code; matching on the
+    // message missed some of them ("too many length or distance symbols", "incorrect data check").
+    const { message, code } = error as NodeJS.ErrnoException;
+    if (code?.startsWith("Z_")) {
       throw new EtlError("BAD_GZIP", `${spec.file}: the compressed file is corrupt or truncated (${message}).`);
     }
     throw error;
