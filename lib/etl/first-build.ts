@@ -10,12 +10,9 @@ import { addIndexesSql, dropIndexesSql, secondaryIndexes } from "./indexes";
 import type { ScannedRow } from "./scan";
 import { scanFile } from "./scan";
 import { openBytes } from "./source";
-import { loadRowsSql } from "./sql";
+import { loadGenreRowsSql, loadRowsSql } from "./sql";
 import { LoadStream, RowBatch } from "./stage";
 import { streamingConnection, type TableJob, timed } from "./table-job";
-import { fieldText } from "./tsv";
-
-const genresField = 8;
 
 /** Creates `copy` like `table`, without secondary indexes; returns them for the rebuild. */
 async function createBareCopy(connection: PoolConnection, table: string, copy: string) {
@@ -52,10 +49,7 @@ export async function firstBuild(job: TableJob): Promise<void> {
     counters.stage = "load";
     const load = new LoadStream(connection, loadRowsSql(spec, copy));
     const genreLoad = genreConnection
-      ? new LoadStream(
-          genreConnection,
-          "LOAD DATA LOCAL INFILE 'g.tsv' IGNORE INTO TABLE title_genres__new (tid, genre_id)",
-        )
+      ? new LoadStream(genreConnection, loadGenreRowsSql("title_genres__new"))
       : undefined;
     const rows = new RowBatch();
     const genreRows = new RowBatch(1 << 16);
@@ -69,11 +63,7 @@ export async function firstBuild(job: TableJob): Promise<void> {
         lastKey = row.mergeKey;
         rows.add(`${row.id}\t${hashHex(row.hash)}\t`, row.buf, row.start, row.end);
         counters.inserted++;
-        if (registry) {
-          for (const id of registry.idsFor(fieldText(row.buf, row.start, row.end, genresField))) {
-            genreRows.addText(`${row.id}\t${id}\n`);
-          }
-        }
+        registry?.addTitleGenres(row, genreRows);
         if (rows.rows >= job.chunkRows) await load.write(rows.flush());
       }
       await load.write(rows.flush());

@@ -4,6 +4,12 @@
  * new and changed titles in an incremental run. New genre names get the next free id.
  */
 import type { PoolConnection, RowDataPacket } from "mysql2/promise";
+import type { ScannedRow } from "./scan";
+import type { RowBatch } from "./stage";
+import { fieldText } from "./tsv";
+
+/** The position of `genres` in a title.basics line. */
+const genresField = 8;
 
 export class GenreRegistry {
   private readonly added: [number, string][] = [];
@@ -36,6 +42,13 @@ export class GenreRegistry {
     return result;
   }
 
+  /** Adds the title_genres rows (`tid\tgenre_id`) of one title.basics line to a batch. */
+  addTitleGenres(row: ScannedRow, batch: RowBatch): void {
+    for (const id of this.idsFor(fieldText(row.buf, row.start, row.end, genresField))) {
+      batch.addText(`${row.id}\t${id}\n`);
+    }
+  }
+
   /** Writes the genre names seen for the first time in this run. */
   async saveNew(connection: PoolConnection): Promise<void> {
     if (this.added.length === 0) return;
@@ -52,7 +65,7 @@ export async function refreshGenreCounts(connection: PoolConnection): Promise<vo
   await connection.query(
     "UPDATE genres g SET title_count = (SELECT COUNT(*) FROM title_genres tg WHERE tg.genre_id = g.genre_id)",
   );
-  await connection.query("DELETE FROM genres WHERE title_count = 0");
+  await removeEmptyGenres(connection);
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   createKeyTableSql,
   deleteByKeysSql,
   keyColumns,
+  loadGenreRowsSql,
   loadKeysSql,
   loadRowsSql,
   selectKeyHashesSql,
@@ -23,9 +24,7 @@ import {
 } from "./sql";
 import { LoadStream, RowBatch } from "./stage";
 import { streamingConnection, type TableCounters, type TableJob, timed } from "./table-job";
-import { fieldText } from "./tsv";
 
-const genresField = 8;
 const genreStage = "_stage_title_genres";
 
 /** The staging side of one incremental sync: its tables, connections, LOAD DATA streams and batches. */
@@ -102,18 +101,13 @@ class Staging implements MergeOutput {
     this.rowLoad = new LoadStream(this.main, loadRowsSql(spec, this.stage));
     this.deleteLoad = new LoadStream(this.connections[2] as PoolConnection, loadKeysSql(spec, this.deletes));
     const genreConnection = this.connections[3];
-    this.genreLoad = genreConnection
-      ? new LoadStream(genreConnection, `LOAD DATA LOCAL INFILE 'g.tsv' INTO TABLE ${genreStage} (tid, genre_id)`)
-      : undefined;
+    this.genreLoad = genreConnection ? new LoadStream(genreConnection, loadGenreRowsSql(genreStage)) : undefined;
     this.loads = [this.rowLoad, this.deleteLoad, ...(this.genreLoad ? [this.genreLoad] : [])];
   }
 
   private stageRow(row: ScannedRow): void {
     this.rows.add(`${row.id}\t${hashHex(row.hash)}\t`, row.buf, row.start, row.end);
-    if (!this.registry) return;
-    for (const id of this.registry.idsFor(fieldText(row.buf, row.start, row.end, genresField))) {
-      this.genreRows.addText(`${row.id}\t${id}\n`);
-    }
+    this.registry?.addTitleGenres(row, this.genreRows);
   }
 
   insert(row: ScannedRow): void {
