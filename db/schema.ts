@@ -5,6 +5,10 @@
  * IMDb keys (tt0000001, nm0000001) are stored as their number (`tid`, `nid`), the primary key; the
  * text key is a virtual column computed from it. A numeric key keeps the table in the files' own
  * order (numeric, so tt9999999 comes before tt10000000), which the incremental merge relies on.
+ * Every text key column has an index of its own (`<table>_<column>`), so people's SQL on IMDb's keys
+ * (`WHERE tconst = ?`, `JOIN … ON a.tconst = b.tconst`) is an index lookup, not a full scan. An index
+ * on the virtual column costs the same first-build time as a stored copy of the key and less disk
+ * (measured at 0.01×: +1.1 s of an 8.3 s first build, +102 MB of 299 MB; a stored column adds 27 MB more).
  */
 import { type SQL, sql } from "drizzle-orm";
 import {
@@ -60,7 +64,7 @@ export const nameBasics = mysqlTable(
     knownForTitles: varchar("knownForTitles", { length: 255 }),
     rowHash: rowHash(),
   },
-  (t) => [index("name_basics_primaryName").on(t.primaryName)],
+  (t) => [index("name_basics_nconst").on(t.nconst), index("name_basics_primaryName").on(t.primaryName)],
 );
 
 export const titleBasics = mysqlTable(
@@ -79,6 +83,7 @@ export const titleBasics = mysqlTable(
     rowHash: rowHash(),
   },
   (t) => [
+    index("title_basics_tconst").on(t.tconst),
     index("title_basics_startYear").on(t.startYear),
     index("title_basics_genres").on(t.genres),
     index("title_basics_primaryTitle").on(t.primaryTitle),
@@ -100,16 +105,24 @@ export const titleAkas = mysqlTable(
     isOriginalTitle: tinyint("isOriginalTitle", { unsigned: true }),
     rowHash: rowHash(),
   },
-  (t) => [primaryKey({ columns: [t.tid, t.ordering] }), index("title_akas_title").on(t.title)],
+  (t) => [
+    primaryKey({ columns: [t.tid, t.ordering] }),
+    index("title_akas_titleId").on(t.titleId),
+    index("title_akas_title").on(t.title),
+  ],
 );
 
-export const titleCrew = mysqlTable("title_crew", {
-  tid: titleNumber().primaryKey(),
-  tconst: titleKey("tconst"),
-  directors: mediumtext("directors"),
-  writers: mediumtext("writers"),
-  rowHash: rowHash(),
-});
+export const titleCrew = mysqlTable(
+  "title_crew",
+  {
+    tid: titleNumber().primaryKey(),
+    tconst: titleKey("tconst"),
+    directors: mediumtext("directors"),
+    writers: mediumtext("writers"),
+    rowHash: rowHash(),
+  },
+  (t) => [index("title_crew_tconst").on(t.tconst)],
+);
 
 export const titleEpisode = mysqlTable(
   "title_episode",
@@ -121,7 +134,7 @@ export const titleEpisode = mysqlTable(
     episodeNumber: int("episodeNumber", { unsigned: true }),
     rowHash: rowHash(),
   },
-  (t) => [index("title_episode_parentTconst").on(t.parentTconst)],
+  (t) => [index("title_episode_tconst").on(t.tconst), index("title_episode_parentTconst").on(t.parentTconst)],
 );
 
 export const titlePrincipals = mysqlTable(
@@ -136,7 +149,11 @@ export const titlePrincipals = mysqlTable(
     characters: text("characters"),
     rowHash: rowHash(),
   },
-  (t) => [primaryKey({ columns: [t.tid, t.ordering] }), index("title_principals_nconst").on(t.nconst)],
+  (t) => [
+    primaryKey({ columns: [t.tid, t.ordering] }),
+    index("title_principals_tconst").on(t.tconst),
+    index("title_principals_nconst").on(t.nconst),
+  ],
 );
 
 export const titleRatings = mysqlTable(
@@ -148,7 +165,11 @@ export const titleRatings = mysqlTable(
     numVotes: int("numVotes", { unsigned: true }),
     rowHash: rowHash(),
   },
-  (t) => [index("title_ratings_numVotes").on(t.numVotes), index("title_ratings_averageRating").on(t.averageRating)],
+  (t) => [
+    index("title_ratings_tconst").on(t.tconst),
+    index("title_ratings_numVotes").on(t.numVotes),
+    index("title_ratings_averageRating").on(t.averageRating),
+  ],
 );
 
 export const genres = mysqlTable("genres", {
@@ -165,7 +186,11 @@ export const titleGenres = mysqlTable(
     tconst: titleKey("tconst"),
     genreId: smallint("genre_id", { unsigned: true }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tid, t.genreId] }), index("title_genres_genre_tid").on(t.genreId, t.tid)],
+  (t) => [
+    primaryKey({ columns: [t.tid, t.genreId] }),
+    index("title_genres_tconst").on(t.tconst),
+    index("title_genres_genre_tid").on(t.genreId, t.tid),
+  ],
 );
 
 export const runStatuses = ["queued", "running", "succeeded", "failed", "cancelled"] as const;

@@ -1,9 +1,11 @@
 /**
- * `npm run bench -- --scale 0.01 [--keep] [--seed N]`: in one run on the same server (database `bench`),
- * the floor (the server's own LOAD DATA of the uncompressed files), the engine's first build, an
- * incremental run with nothing changed and one with 1 % changed, as ratios to the floor (design.md §6).
+ * `npm run bench -- --scale 0.01 [--keep] [--seed N] [--no-key-index-cost]`: in one run on the same server
+ * (database `bench`), the floor (the server's own LOAD DATA of the uncompressed files), the engine's first
+ * build, an incremental run with nothing changed and one with 1 % changed, as ratios to the floor
+ * (design.md §6); the same first build and 1 % run without the text-key indexes, to show what they cost;
+ * then typical queries on IMDb's keys against a text-keyed reference schema (`bench_ref`).
  * Data is generated once per scale and cached under bench-data/; results go to
- * bench-results/latest-<scale>.json. --keep leaves the `bench` database in place afterwards.
+ * bench-results/latest-<scale>.json. --keep leaves the `bench` and `bench_ref` databases in place afterwards.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -15,12 +17,16 @@ import { type TableName, tableNames } from "../lib/etl/datasets";
 import { migrateDatabase } from "../lib/migrate";
 import { measureFloor } from "./bench/floor";
 import { generateDataset, generatorVersion, type Manifest } from "./bench/generate";
+import { dropKeyIndexes, keyIndexSizes } from "./bench/key-indexes";
 import { type Expected, mutateDataset, readManifest } from "./bench/mutate";
+import { formatQueries, loadReference, runQueries } from "./bench/queries";
 import {
   failedStep,
   floorStep,
+  formatKeyIndexCost,
   formatSteps,
   formatTableSeconds,
+  type KeyIndexCost,
   machine,
   peakRssTargetBytes,
   type StepResult,
@@ -34,12 +40,13 @@ const { values } = parseArgs({
     scale: { type: "string" },
     seed: { type: "string", default: "1" },
     keep: { type: "boolean", default: false },
+    "no-key-index-cost": { type: "boolean", default: false },
   },
 });
 const scale = Number(values.scale);
 const seed = Number(values.seed);
 if (!(scale > 0) || !Number.isInteger(seed)) {
-  console.error("usage: npm run bench -- --scale S [--seed N] [--keep]");
+  console.error("usage: npm run bench -- --scale S [--seed N] [--keep] [--no-key-index-cost]");
   process.exit(2);
 }
 const share = 0.01;
@@ -119,48 +126,75 @@ console.log("floor: LOAD DATA of the uncompressed files …");
 const floor = await measureFloor(benchUrl, baseDir, dataDir);
 const steps: StepResult[] = [floorStep(floor)];
 
-await freshDatabase(serverUrl, benchUrl);
 buildEngine();
-const runs = [
-  {
-    step: "first build",
-    mode: "first-run",
-    source: baseDir,
-    target: targets.firstBuild,
-    want: uniform(manifest, "first"),
-  },
-  {
-    step: "incremental, no change",
-    mode: "incremental",
-    source: baseDir,
-    target: targets.noChange,
-    want: uniform(manifest, "same"),
-  },
-  {
-    step: "incremental, 1 % changed",
-    mode: "incremental",
-    source: changedDir,
-    target: targets.onePercent,
-    want: expected,
-  },
-] as const;
-for (const run of runs) {
+type Run = { step: string; mode: "first-run" | "incremental"; source: string; target?: number; want: Expected };
+async function measure(run: Run): Promise<StepResult> {
   console.log(`${run.step} …`);
   try {
     const result = await runSync({ databaseUrl: benchUrl, mode: run.mode, source: run.source });
-    steps.push(syncStep(run.step, result, floor.seconds, run.target, run.want));
+    return syncStep(run.step, result, floor.seconds, run.target, run.want);
   } catch (error) {
-    steps.push(failedStep(run.step, (error as Error).message));
+    return failedStep(run.step, (error as Error).message);
   }
 }
+const firstBuild: Run = {
+  step: "first build",
+  mode: "first-run",
+  source: baseDir,
+  target: targets.firstBuild,
+  want: uniform(manifest, "first"),
+};
+const noChange: Run = {
+  step: "incremental, no change",
+  mode: "incremental",
+  source: baseDir,
+  target: targets.noChange,
+  want: uniform(manifest, "same"),
+};
+const onePercent: Run = {
+  step: "incremental, 1 % changed",
+  mode: "incremental",
+  source: changedDir,
+  target: targets.onePercent,
+  want: expected,
+};
+
+/** The same first build and 1 % run over tables without the text-key indexes: the difference is their cost. */
+const withoutKeyIndexes: StepResult[] = [];
+if (!values["no-key-index-cost"]) {
+  await freshDatabase(serverUrl, benchUrl);
+  await dropKeyIndexes(benchUrl);
+  for (const run of [firstBuild, onePercent]) {
+    withoutKeyIndexes.push(await measure({ ...run, step: `${run.step}, no key indexes`, target: undefined }));
+  }
+}
+
+await freshDatabase(serverUrl, benchUrl);
+for (const run of [firstBuild, noChange, onePercent]) steps.push(await measure(run));
+steps.push(...withoutKeyIndexes);
+
+const sizes = await keyIndexSizes(benchUrl);
+const keyIndexCost: KeyIndexCost = { ...sizes, with: steps, without: withoutKeyIndexes };
+console.log("queries: loading the text-keyed reference schema …");
+const referenceSeconds = await loadReference(serverUrl, "bench", "bench_ref");
+const queries = await runQueries(benchUrl, withDatabase(serverUrl, "bench_ref"));
 
 const serverVersion = await onServer(serverUrl, async (c) => {
   const [rows] = await c.query("SELECT VERSION() AS v");
   return String((rows as { v: string }[])[0]?.v);
 });
-if (!values.keep) await onServer(serverUrl, (c) => c.query("DROP DATABASE IF EXISTS `bench`"));
+if (!values.keep) {
+  await onServer(serverUrl, async (c) => {
+    await c.query("DROP DATABASE IF EXISTS `bench`");
+    await c.query("DROP DATABASE IF EXISTS `bench_ref`");
+  });
+}
 
 console.log(`\n${formatSteps(steps)}\n\nseconds per table\n${formatTableSeconds(floor, steps)}`);
+console.log(`\ntext-key indexes\n${formatKeyIndexCost(keyIndexCost)}`);
+console.log(
+  `\nqueries on IMDb's keys (median of 5 after a warm-up; reference schema loaded in ${referenceSeconds.toFixed(1)} s)\n${formatQueries(queries.results)}`,
+);
 const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
 const results = {
   date: new Date().toISOString(),
@@ -175,6 +209,12 @@ const results = {
   targets: { ...targets, peakRssBytes: peakRssTargetBytes },
   floor: { method: "LOAD DATA LOCAL INFILE per uncompressed file; row_hash = X'0000000000000000'", ...floor },
   steps,
+  keyIndexes: {
+    keyIndexBytes: sizes.keyIndexBytes,
+    tablesBytes: sizes.tablesBytes,
+    perIndex: sizes.perIndex,
+  },
+  queries: { referenceSchemaSeconds: referenceSeconds, picks: queries.picks, results: queries.results },
 };
 mkdirSync("bench-results", { recursive: true });
 const out = path.join("bench-results", `latest-${scale}.json`);
@@ -187,4 +227,5 @@ console.log(
     .join(" ")} at the end (on ${results.machine.cores} cores)\nwrote ${out}`,
 );
 await lock.end();
-process.exitCode = steps.some((s) => s.problems.length > 0) ? 1 : 0;
+const failed = steps.some((s) => s.problems.length > 0) || queries.results.some((q) => q.problems.length > 0);
+process.exitCode = failed ? 1 : 0;

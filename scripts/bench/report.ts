@@ -78,7 +78,7 @@ export function syncStep(
   step: string,
   result: SyncResult,
   floorSeconds: number,
-  targetRatio: number,
+  targetRatio: number | undefined,
   expected: Expected,
 ): StepResult {
   const rows = result.summary.tables.reduce((sum, t) => sum + t.read, 0);
@@ -140,6 +140,33 @@ export function formatSteps(steps: StepResult[]): string {
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
   const out = [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
   for (const s of steps) for (const p of s.problems.slice(0, 20)) out.push(`  ${s.step}: ${p}`);
+  return out.join("\n");
+}
+
+/** What the text-key indexes cost: their size, and the engine's steps with and without them. */
+export interface KeyIndexCost {
+  keyIndexBytes: number;
+  tablesBytes: number;
+  /** The steps as shipped and the same steps over tables without the key indexes (matched by step name). */
+  with: StepResult[];
+  without: StepResult[];
+}
+
+export function formatKeyIndexCost(cost: KeyIndexCost): string {
+  const share = (cost.keyIndexBytes / cost.tablesBytes) * 100;
+  const out = [
+    `disk: ${mb(cost.keyIndexBytes)} of the tables' ${mb(cost.tablesBytes)} (${share.toFixed(1)} %, data and every index)`,
+  ];
+  for (const without of cost.without) {
+    const step = cost.with.find((s) => `${s.step}, no key indexes` === without.step);
+    if (!step) continue;
+    const extra = step.seconds - without.seconds;
+    out.push(
+      `${step.step}: ${step.seconds.toFixed(2)} s with them, ${without.seconds.toFixed(2)} s without ` +
+        `(${extra >= 0 ? "+" : ""}${extra.toFixed(2)} s, ${((extra / without.seconds) * 100).toFixed(1)} %)`,
+    );
+  }
+  if (cost.without.length === 0) out.push("(not timed without them: --no-key-index-cost)");
   return out.join("\n");
 }
 
