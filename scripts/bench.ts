@@ -3,7 +3,8 @@
  * (database `bench`), the floor (the server's own LOAD DATA of the uncompressed files), the engine's first
  * build, an incremental run with nothing changed and one with 1 % changed, as ratios to the floor
  * (design.md §6); the same first build and 1 % run without the text-key indexes, to show what they cost;
- * then typical queries on IMDb's keys against a text-keyed reference schema (`bench_ref`).
+ * then typical queries on IMDb's keys against a text-keyed reference schema (`bench_ref`), and the console's
+ * genre, title and search pages under 20 concurrent clients while an incremental sync runs.
  * Data is generated once per scale and cached under bench-data/; results go to
  * bench-results/latest-<scale>.json. --keep leaves the `bench` and `bench_ref` databases in place afterwards.
  */
@@ -15,6 +16,7 @@ import { parseArgs } from "node:util";
 import mysql from "mysql2/promise";
 import { type TableName, tableNames } from "../lib/etl/datasets";
 import { migrateDatabase } from "../lib/migrate";
+import { formatConsoleLoad, measureConsoleLoad, type PageLoad } from "./bench/console-load";
 import { measureFloor } from "./bench/floor";
 import { generateDataset, generatorVersion, type Manifest } from "./bench/generate";
 import { dropKeyIndexes, keyIndexSizes } from "./bench/key-indexes";
@@ -41,12 +43,13 @@ const { values } = parseArgs({
     seed: { type: "string", default: "1" },
     keep: { type: "boolean", default: false },
     "no-key-index-cost": { type: "boolean", default: false },
+    "no-console-load": { type: "boolean", default: false },
   },
 });
 const scale = Number(values.scale);
 const seed = Number(values.seed);
 if (!(scale > 0) || !Number.isInteger(seed)) {
-  console.error("usage: npm run bench -- --scale S [--seed N] [--keep] [--no-key-index-cost]");
+  console.error("usage: npm run bench -- --scale S [--seed N] [--keep] [--no-key-index-cost] [--no-console-load]");
   process.exit(2);
 }
 const share = 0.01;
@@ -103,6 +106,22 @@ function uniform(manifest: Manifest, kind: "first" | "same"): Expected {
       kind === "first"
         ? { rows, inserted: rows, updated: 0, deleted: 0, unchanged: 0 }
         : { rows, inserted: 0, updated: 0, deleted: 0, unchanged: rows };
+  }
+  return out;
+}
+
+/** Going back from the changed files to the base ones: the 1 % change undone (inserts and deletes swap). */
+function undone(change: Expected): Expected {
+  const out = {} as Expected;
+  for (const t of tableNames) {
+    const c = change[t];
+    out[t] = {
+      rows: c.unchanged + c.updated + c.deleted,
+      inserted: c.deleted,
+      updated: c.updated,
+      deleted: c.inserted,
+      unchanged: c.unchanged,
+    };
   }
   return out;
 }
@@ -179,6 +198,39 @@ console.log("queries: loading the text-keyed reference schema …");
 const referenceSeconds = await loadReference(serverUrl, "bench", "bench_ref");
 const queries = await runQueries(benchUrl, withDatabase(serverUrl, "bench_ref"));
 
+/** The console's pages under load while a sync (back to the base files: another 1 % change) runs. */
+const loadClients = 20;
+let consoleLoad: { pages: PageLoad[]; sync?: StepResult } | undefined;
+if (!values["no-console-load"]) {
+  console.log(`console: ${loadClients} clients per page while an incremental sync runs …`);
+  const searchText = await onServer(benchUrl, async (c) => {
+    const [rows] = await c.query("SELECT LEFT(primaryTitle, 3) AS q FROM bench.title_basics WHERE tconst = ?", [
+      queries.picks.title,
+    ]);
+    return String((rows as { q: string }[])[0]?.q ?? "The");
+  });
+  let sync: StepResult | undefined;
+  const pages = await measureConsoleLoad({
+    databaseUrl: benchUrl,
+    connections: loadClients,
+    seconds: 15,
+    pages: [
+      { page: "genre", path: `/genres/${encodeURIComponent(queries.picks.genre)}` },
+      { page: "title", path: `/titles/${queries.picks.title}` },
+      { page: "search", path: `/search?q=${encodeURIComponent(searchText)}` },
+    ],
+    startSync: async () => {
+      sync = await measure({
+        step: "incremental under console load",
+        mode: "incremental",
+        source: baseDir,
+        want: undone(expected),
+      });
+    },
+  });
+  consoleLoad = { pages, sync };
+}
+
 const serverVersion = await onServer(serverUrl, async (c) => {
   const [rows] = await c.query("SELECT VERSION() AS v");
   return String((rows as { v: string }[])[0]?.v);
@@ -195,6 +247,12 @@ console.log(`\ntext-key indexes\n${formatKeyIndexCost(keyIndexCost)}`);
 console.log(
   `\nqueries on IMDb's keys (median of 5 after a warm-up; reference schema loaded in ${referenceSeconds.toFixed(1)} s)\n${formatQueries(queries.results)}`,
 );
+if (consoleLoad) {
+  const sync = consoleLoad.sync;
+  console.log(
+    `\nconsole under load, beside an incremental sync (${sync ? `${sync.seconds.toFixed(1)} s, ${sync.rowsWritten?.toLocaleString("en-US")} rows written${sync.problems.length > 0 ? `, ${sync.problems[0]}` : ""}` : "no sync"})\n${formatConsoleLoad(consoleLoad.pages, loadClients)}`,
+  );
+}
 const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
 const results = {
   date: new Date().toISOString(),
@@ -215,6 +273,11 @@ const results = {
     perIndex: sizes.perIndex,
   },
   queries: { referenceSchemaSeconds: referenceSeconds, picks: queries.picks, results: queries.results },
+  consoleLoad: consoleLoad && {
+    clients: loadClients,
+    pages: consoleLoad.pages,
+    sync: consoleLoad.sync && { seconds: consoleLoad.sync.seconds, rowsWritten: consoleLoad.sync.rowsWritten },
+  },
 };
 mkdirSync("bench-results", { recursive: true });
 const out = path.join("bench-results", `latest-${scale}.json`);

@@ -4,13 +4,13 @@
  * builds the console, loads the bundled sample through the API, and photographs each page on a laptop-sized
  * window (plus the overview on a phone-sized one).
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import mysql from "mysql2/promise";
 import { migrateDatabase } from "../lib/migrate";
 import { launchBrowser } from "../test/helpers/browser";
+import { startConsole, waitFor } from "./console-server";
 import { resolveDatabaseUrl } from "./private-db";
 
 const outDir = path.resolve("docs/screenshots");
@@ -24,27 +24,6 @@ const pages = [
   { file: "title.png", path: "/titles/tt0000247" },
   { file: "search.png", path: "/search?q=Car" },
 ];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`Timed out waiting for ${what}`);
-}
 
 async function freshDatabase(serverUrl: string): Promise<string> {
   const root = new URL(serverUrl);
@@ -83,16 +62,10 @@ async function main() {
   console.log("Building the console …");
   const build = spawnSync("npx", ["next", "build"], { env, stdio: "inherit" });
   if (build.status !== 0) process.exit(build.status ?? 1);
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const server: ChildProcess = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(port)], {
-    env,
-    stdio: "ignore",
-    detached: true,
-  });
+  const server = await startConsole(env);
+  const baseUrl = server.baseUrl;
   const browser = await launchBrowser();
   try {
-    await waitFor("the console", async () => ((await fetch(`${baseUrl}/api/health`)).ok ? true : undefined));
     mkdirSync(outDir, { recursive: true });
     const laptop = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await laptop.goto(`${baseUrl}/`);
@@ -114,7 +87,7 @@ async function main() {
     await phone.screenshot({ path: path.join(outDir, "phone-genre.png"), fullPage: true });
   } finally {
     await browser.close();
-    if (server.pid) process.kill(-server.pid, "SIGTERM");
+    server.stop();
   }
 }
 

@@ -2,57 +2,32 @@
  * Access control, on a second `next start` of the same build with ADMIN_PASSWORD and ADMIN_TOKEN set:
  * pages send people to the login page, the API answers 401 without a session or token.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type ConsoleServer, startConsole } from "../../scripts/console-server";
 import { launchBrowser } from "../helpers/browser";
 
 const password = "correct horse battery staple";
 const token = "e2e-token-0123456789";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
 describe("access with ADMIN_PASSWORD and ADMIN_TOKEN set", () => {
-  let server: ChildProcess;
+  let server: ConsoleServer;
   let browser: Browser;
   let baseUrl: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    server = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(port)], {
-      env: {
-        ...process.env,
-        DATABASE_URL: inject("databaseUrl"),
-        NODE_ENV: "production",
-        ADMIN_PASSWORD: password,
-        ADMIN_TOKEN: token,
-      },
-      stdio: "ignore",
-      detached: true,
+    server = await startConsole({
+      ...process.env,
+      DATABASE_URL: inject("databaseUrl"),
+      ADMIN_PASSWORD: password,
+      ADMIN_TOKEN: token,
     });
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      const up = await fetch(`${baseUrl}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (up) break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    baseUrl = server.baseUrl;
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    if (server?.pid) process.kill(-server.pid, "SIGTERM");
+    server?.stop();
   });
 
   it("answers 401 to API calls without credentials, and accepts the bearer token", async () => {

@@ -1,0 +1,59 @@
+/**
+ * `next start` of the console's production build on a free loopback port, for the end-to-end tests, the
+ * screenshots and the benchmark's load test. Returns once /api/health answers.
+ */
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+
+export interface ConsoleServer {
+  baseUrl: string;
+  stop(): void;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/** Polls `probe` until it returns a value, or fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`Timed out waiting for ${what}`);
+}
+
+/** Starts `next start` with `env` (which must hold DATABASE_URL); `output: "inherit"` shows the server's log. */
+export async function startConsole(
+  env: NodeJS.ProcessEnv,
+  output: "inherit" | "ignore" = "ignore",
+): Promise<ConsoleServer> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const server = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(port)], {
+    env: { NEXT_TELEMETRY_DISABLED: "1", ...env, NODE_ENV: "production" },
+    stdio: output,
+    detached: true,
+  });
+  const stop = () => {
+    if (server.pid && server.exitCode === null) process.kill(-server.pid, "SIGTERM");
+  };
+  try {
+    await waitFor(`the console at ${baseUrl}`, async () =>
+      (await fetch(`${baseUrl}/api/health`)).status < 500 ? true : undefined,
+    );
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return { baseUrl, stop };
+}
