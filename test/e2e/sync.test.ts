@@ -75,8 +75,9 @@ describe("syncing from the console in Chromium", () => {
     await expect(live.locator("tbody tr").count()).resolves.toBe(tableNames.length);
     await live.getByTestId("live-status").getByText("succeeded").waitFor({ timeout: 60_000 });
     const pushed = await page.evaluate(() => (window as unknown as { progressStatuses: string[] }).progressStatuses);
+    // The sample syncs in well under a second, so "running" may fall between two polls of the server (every
+    // 500 ms); cancel.test.ts follows a run that is held open and sees it running.
     expect(pushed.length, "progress events pushed by the server").toBeGreaterThan(1);
-    expect(pushed).toContain("running");
     expect(pushed.at(-1)).toBe("succeeded");
 
     await page.goto(`${inject("baseUrl")}/runs`);
