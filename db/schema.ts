@@ -193,8 +193,16 @@ export const titleGenres = mysqlTable(
   ],
 );
 
+/** A run's life: queued → running → succeeded | failed | cancelled. One run at a time may be active. */
 export const runStatuses = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+export type RunStatus = (typeof runStatuses)[number];
+export const activeRunStatuses = ["queued", "running"] as const satisfies readonly RunStatus[];
+export type FinishedRunStatus = Exclude<RunStatus, (typeof activeRunStatuses)[number]>;
+export const isActiveRunStatus = (status: string): boolean => (activeRunStatuses as readonly string[]).includes(status);
+
+/** "first-run" builds tables from scratch (a first build); "incremental" writes only what changed. */
 export const runModes = ["first-run", "incremental"] as const;
+export type RunMode = (typeof runModes)[number];
 
 export const etlRuns = mysqlTable(
   "etl_runs",

@@ -14,8 +14,9 @@ import { loadavg } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import mysql from "mysql2/promise";
+import { migrateDatabase } from "../lib/db/migrate";
+import { resolveDatabaseUrl } from "../lib/db/private-server";
 import { type TableName, tableNames } from "../lib/etl/datasets";
-import { migrateDatabase } from "../lib/migrate";
 import { formatConsoleLoad, measureConsoleLoad, type PageLoad } from "./bench/console-load";
 import { measureFloor } from "./bench/floor";
 import { generateDataset, generatorVersion, type Manifest } from "./bench/generate";
@@ -35,7 +36,6 @@ import {
   syncStep,
 } from "./bench/report";
 import { buildEngine, runSync } from "./bench/sync";
-import { resolveDatabaseUrl } from "./private-db";
 
 const { values } = parseArgs({
   options: {

@@ -1,5 +1,5 @@
 /** `npm run db:start | db:stop | db:status`: manage the private database server. */
-import { privateDatabaseStatus, startPrivateDatabase, stopPrivateDatabase } from "./private-db";
+import { privateDatabaseStatus, startPrivateDatabase, stopPrivateDatabase } from "../lib/db/private-server";
 
 const command = process.argv[2];
 try {

@@ -8,10 +8,10 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import mysql from "mysql2/promise";
-import { migrateDatabase } from "../lib/migrate";
+import { migrateDatabase } from "../lib/db/migrate";
+import { resolveDatabaseUrl } from "../lib/db/private-server";
 import { launchBrowser } from "../test/helpers/browser";
 import { startConsole, waitFor } from "./console-server";
-import { resolveDatabaseUrl } from "./private-db";
 
 const outDir = path.resolve("docs/screenshots");
 

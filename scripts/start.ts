@@ -3,10 +3,10 @@
  * the sources are newer than the last one, then the console on HOST:PORT. `--dev` runs `next dev` instead.
  */
 import { spawn } from "node:child_process";
+import { migrateDatabase } from "../lib/db/migrate";
+import { resolveDatabaseUrl } from "../lib/db/private-server";
 import { env } from "../lib/env";
-import { migrateDatabase } from "../lib/migrate";
 import { buildConsoleIfStale } from "./console-build";
-import { resolveDatabaseUrl } from "./private-db";
 
 const dev = process.argv.includes("--dev");
 const url = await resolveDatabaseUrl();

@@ -3,7 +3,7 @@
  * (started if needed). Used by the test scripts: `tsx scripts/with-db.ts vitest run …`.
  */
 import { spawn } from "node:child_process";
-import { resolveDatabaseUrl } from "./private-db";
+import { resolveDatabaseUrl } from "../lib/db/private-server";
 
 const [command, ...args] = process.argv.slice(2);
 if (!command) {

@@ -1,6 +1,6 @@
 import { Nav } from "@/components/nav";
 import { authEnabled } from "@/lib/auth";
-import { requireLogin } from "@/lib/auth-session";
+import { requireLogin } from "@/lib/auth/session";
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   await requireLogin();

@@ -1,7 +1,7 @@
 "use server";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { logIn } from "@/lib/auth-session";
+import { logIn } from "@/lib/auth/session";
 
 const loginSchema = z.object({ password: z.string().min(1) });
 

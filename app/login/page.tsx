@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 import { authEnabled } from "@/lib/auth";
-import { isLoggedIn } from "@/lib/auth-session";
+import { isLoggedIn } from "@/lib/auth/session";
 import { LoginForm } from "./login-form";
 
 export const dynamic = "force-dynamic";

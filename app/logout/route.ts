@@ -1,4 +1,4 @@
-import { logOut } from "@/lib/auth-session";
+import { logOut } from "@/lib/auth/session";
 
 export async function POST(request: Request) {
   await logOut();

@@ -13,7 +13,15 @@ import { EtlError } from "./errors";
 import { firstBuild } from "./first-build";
 import { type LineHasher, lineHasher } from "./hash";
 import { incrementalSync } from "./incremental";
-import { finishRun, heartbeat, markRunning, type RejectedLine, recordRejects, runSummary, updateTable } from "./runs";
+import {
+  finishRun,
+  heartbeat,
+  markRunning,
+  type RejectedLine,
+  recordRejects,
+  runSummary,
+  updateTable,
+} from "./run-record";
 import type { Reject } from "./scan";
 import { locateFile, type SourceSettings } from "./source";
 import { emptyCounters, type TableCounters } from "./table-job";

@@ -3,7 +3,7 @@ import "server-only";
 import { desc, eq, inArray, max } from "drizzle-orm";
 import { etlRuns, etlRunTables } from "@/db/schema";
 import { getDb, getPool } from "@/lib/db";
-import { tableSummaries } from "@/lib/tables";
+import { tableSummaries } from "@/lib/queries/tables";
 
 export interface TableOverview {
   table: string;

@@ -5,7 +5,7 @@
  */
 import "server-only";
 import { getDb } from "@/lib/db";
-import { runSummary } from "@/lib/etl/runs";
+import { runSummary } from "@/lib/etl/run-record";
 
 const pollMs = 500;
 const keepAliveMs = 15_000;

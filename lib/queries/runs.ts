@@ -1,23 +1,22 @@
 /** Run history and run detail for the console and the API. */
 import "server-only";
 import { type AnyColumn, and, count, desc, eq, inArray, sql } from "drizzle-orm";
-import { etlRejects, etlRuns, etlRunTables, type runModes, type runStatuses } from "@/db/schema";
+import { activeRunStatuses, etlRejects, etlRuns, etlRunTables, type RunMode, type RunStatus } from "@/db/schema";
 import { getDb } from "@/lib/db";
-import { runSummary } from "@/lib/etl/runs";
+import { runSummary } from "@/lib/etl/run-record";
 
-export type RunStatus = (typeof runStatuses)[number];
-export type RunModeName = (typeof runModes)[number];
+export type { RunStatus };
 
 export interface RunFilter {
   status?: RunStatus;
-  mode?: RunModeName;
+  mode?: RunMode;
   page: number;
   pageSize: number;
 }
 
 export interface RunRow {
   id: number;
-  mode: RunModeName;
+  mode: RunMode;
   source: string;
   trigger: string;
   status: RunStatus;
@@ -85,7 +84,7 @@ export async function activeRunId(): Promise<number | undefined> {
   const [row] = await getDb()
     .select({ id: etlRuns.id })
     .from(etlRuns)
-    .where(inArray(etlRuns.status, ["queued", "running"]))
+    .where(inArray(etlRuns.status, activeRunStatuses))
     .orderBy(desc(etlRuns.id))
     .limit(1);
   return row?.id;

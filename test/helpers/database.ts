@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import mysql from "mysql2/promise";
-import { migrateDatabase } from "../../lib/migrate";
+import { migrateDatabase } from "../../lib/db/migrate";
 
 export interface TestDatabase {
   url: string;

@@ -7,12 +7,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import type { RowDataPacket } from "mysql2";
+import type { RunMode } from "../../db/schema";
 import { getDb, getPool } from "../../lib/db";
 import { datasets, expectedHeader, type TableName } from "../../lib/etl/datasets";
 import { type EngineSettings, executeRun, settingsFromEnv } from "../../lib/etl/pipeline";
-import { createRun, type RunMode } from "../../lib/etl/runs";
 import type { SourceSettings } from "../../lib/etl/source";
 import { keyColumns } from "../../lib/etl/sql";
+import { createRun } from "../../lib/runs/control";
 
 export interface EngineRun {
   mode: RunMode;

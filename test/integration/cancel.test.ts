@@ -5,13 +5,14 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunMode } from "../../db/schema";
 import { closePools, getDb } from "../../lib/db";
 import { datasets } from "../../lib/etl/datasets";
 import { EtlError } from "../../lib/etl/errors";
 import { executeRun } from "../../lib/etl/pipeline";
-import { type RunMode, requestCancel } from "../../lib/etl/runs";
 import { locateFile } from "../../lib/etl/source";
 import type { TableCounters } from "../../lib/etl/table-job";
+import { requestCancel } from "../../lib/runs/control";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import {
   type EngineRun,

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunMode } from "../../db/schema";
 import { closePools } from "../../lib/db";
-import type { RunMode } from "../../lib/etl/runs";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { folderSource, runEngine, tableResult, tableRows, tablesLike, tempDir, tsv } from "../helpers/engine-run";
 import { expectGenresEqualFile, expectTableEqualsFile } from "../helpers/exactness";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { privateDatabaseStatus, startPrivateDatabase } from "../../scripts/private-db";
+import { privateDatabaseStatus, startPrivateDatabase } from "../../lib/db/private-server";
 
 const privateServer = privateDatabaseStatus();
 

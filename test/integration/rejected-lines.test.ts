@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunMode } from "../../db/schema";
 import { closePools } from "../../lib/db";
-import type { RunMode } from "../../lib/etl/runs";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { folderSource, rejectsOf, runEngine, tableResult, tableRows, tempDir, tsv } from "../helpers/engine-run";
 import { expectGenresEqualFile, expectTableEqualsFile } from "../helpers/exactness";

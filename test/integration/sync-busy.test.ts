@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { etlRuns } from "../../db/schema";
 import { closePools, getDb } from "../../lib/db";
 import { executeRun } from "../../lib/etl/pipeline";
-import { SyncBusyError } from "../../lib/etl/runs";
+import { SyncBusyError } from "../../lib/runs/errors";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { type EngineRun, queueRun, tableRows, tempDir, testSettings, tsv } from "../helpers/engine-run";
 import { startServer, type TestServer } from "../helpers/http-server";

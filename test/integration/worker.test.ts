@@ -2,7 +2,8 @@ import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closePools, getDb } from "../../lib/db";
 import { tableNames } from "../../lib/etl/datasets";
-import { createRun, type RunSummary } from "../../lib/etl/runs";
+import type { RunSummary } from "../../lib/etl/run-record";
+import { createRun } from "../../lib/runs/control";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 
 describe("the worker_threads entry the console uses", () => {

@@ -1,5 +1,5 @@
 import { requestIsAuthorized, unauthorized } from "@/lib/auth";
-import { metricsRegistry } from "@/lib/metrics";
+import { metricsRegistry } from "@/lib/queries/metrics";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { requestIsAuthorized, unauthorized } from "@/lib/auth";
-import { ReplaceNotConfirmedError, SyncBusyError } from "@/lib/etl/runs";
 import { listRuns } from "@/lib/queries/runs";
-import { startSync } from "@/lib/sync-service";
+import { ReplaceNotConfirmedError, SyncBusyError } from "@/lib/runs/errors";
+import { startSync } from "@/lib/runs/service";
 import { listRunsSchema, startRunSchema } from "./schema";
 
 export const dynamic = "force-dynamic";

@@ -1,5 +1,5 @@
 import { requestIsAuthorized, unauthorized } from "@/lib/auth";
-import { cancelSync } from "@/lib/sync-service";
+import { cancelSync } from "@/lib/runs/service";
 import { runIdSchema } from "../../schema";
 
 export const dynamic = "force-dynamic";

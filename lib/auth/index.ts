@@ -5,7 +5,7 @@
  */
 import "server-only";
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { env } from "./env";
+import { env } from "../env";
 
 export const sessionCookie = "imdb_session";
 export const sessionSeconds = 7 * 24 * 3600;

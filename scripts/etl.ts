@@ -5,21 +5,17 @@
  */
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
-import { resolveDatabaseUrl } from "../../scripts/private-db";
-import { closePools, getDb } from "../db";
-import { logToStdout } from "../log";
-import { migrateDatabase } from "../migrate";
-import { isTableName, type TableName, tableNames } from "./datasets";
-import { executeRun, type ProgressEvent, settingsFromEnv } from "./pipeline";
-import {
-  assertReplaceConfirmed,
-  createRun,
-  ReplaceNotConfirmedError,
-  type RunMode,
-  type RunSummary,
-  SyncBusyError,
-} from "./runs";
-import { describeSource } from "./source";
+import type { RunMode } from "../db/schema";
+import { closePools, getDb } from "../lib/db";
+import { migrateDatabase } from "../lib/db/migrate";
+import { resolveDatabaseUrl } from "../lib/db/private-server";
+import { isTableName, type TableName, tableNames } from "../lib/etl/datasets";
+import { executeRun, type ProgressEvent, settingsFromEnv } from "../lib/etl/pipeline";
+import type { RunSummary } from "../lib/etl/run-record";
+import { describeSource } from "../lib/etl/source";
+import { logToStdout } from "../lib/log";
+import { assertReplaceConfirmed, createRun } from "../lib/runs/control";
+import { ReplaceNotConfirmedError, SyncBusyError } from "../lib/runs/errors";
 
 const usage = `usage: npm run etl -- --mode first-run|incremental --source imdb|sample|local|<folder> [--tables a,b] [--force-deletes] [--json]
 tables: ${tableNames.join(", ")}`;

@@ -6,7 +6,7 @@ import "server-only";
 import { count, desc, eq, inArray, max } from "drizzle-orm";
 import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import { etlRuns, etlRunTables, runStatuses } from "@/db/schema";
-import { getDb } from "./db";
+import { getDb } from "@/lib/db";
 import { tableSummaries } from "./tables";
 
 const counters = ["read", "inserted", "updated", "deleted", "rejected", "duplicates"] as const;

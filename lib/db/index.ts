@@ -4,8 +4,8 @@
  */
 import { drizzle, type MySql2Database } from "drizzle-orm/mysql2";
 import mysql from "mysql2/promise";
-import * as schema from "../db/schema";
-import { env } from "./env";
+import * as schema from "../../db/schema";
+import { env } from "../env";
 
 export type Pool = mysql.Pool;
 export type Db = MySql2Database<typeof schema>;

@@ -4,14 +4,15 @@
  * A tick that finds a sync still running is skipped and logged, never queued behind it.
  */
 import { Cron } from "croner";
-import { resolveDatabaseUrl } from "../../scripts/private-db";
-import { getDb } from "../db";
-import { env } from "../env";
-import { logger } from "../log";
-import { migrateDatabase } from "../migrate";
-import { tableNames } from "./datasets";
-import { executeRun } from "./pipeline";
-import { createRun, SyncBusyError } from "./runs";
+import { getDb } from "../lib/db";
+import { migrateDatabase } from "../lib/db/migrate";
+import { resolveDatabaseUrl } from "../lib/db/private-server";
+import { env } from "../lib/env";
+import { tableNames } from "../lib/etl/datasets";
+import { executeRun } from "../lib/etl/pipeline";
+import { logger } from "../lib/log";
+import { createRun } from "../lib/runs/control";
+import { SyncBusyError } from "../lib/runs/errors";
 
 /** Starts one scheduled run; returns its id, or undefined when another sync is running. */
 export async function runScheduledSync(databaseUrl: string): Promise<number | undefined> {

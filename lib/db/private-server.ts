@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import mysql from "mysql2/promise";
-import { env } from "../lib/env";
+import { env } from "../env";
 
 const dataDir = path.resolve(env.DATA_DIR);
 const dbDir = path.join(dataDir, "mysql");

@@ -5,10 +5,12 @@
  */
 import "server-only";
 import { Worker } from "node:worker_threads";
-import { databaseUrl, getDb } from "./db";
-import { type TableName, tableNames } from "./etl/datasets";
-import { assertReplaceConfirmed, createRun, finishRun, type RunMode, requestCancel, runSummary } from "./etl/runs";
-import { logger } from "./log";
+import { isActiveRunStatus, type RunMode } from "../../db/schema";
+import { databaseUrl, getDb } from "../db";
+import { type TableName, tableNames } from "../etl/datasets";
+import { finishRun, runSummary } from "../etl/run-record";
+import { logger } from "../log";
+import { assertReplaceConfirmed, createRun, requestCancel } from "./control";
 
 export interface StartSync {
   mode: RunMode;
@@ -38,7 +40,7 @@ export async function startSync(request: StartSync): Promise<number> {
   };
   await assertReplaceConfirmed(db, run, request.replace ?? false);
   const runId = await createRun(db, run);
-  const worker = new Worker(new URL("./etl/worker.ts", import.meta.url), { workerData: { databaseUrl: url, runId } });
+  const worker = new Worker(new URL("../etl/worker.ts", import.meta.url), { workerData: { databaseUrl: url, runId } });
   workers.set(runId, worker);
   let settled = false;
   const fail = async (message: string) => {
@@ -46,7 +48,7 @@ export async function startSync(request: StartSync): Promise<number> {
     settled = true;
     logger().error({ runId, message }, "sync worker failed");
     const summary = await runSummary(db, runId).catch(() => undefined);
-    if (summary && (summary.status === "queued" || summary.status === "running")) {
+    if (summary && isActiveRunStatus(summary.status)) {
       await finishRun(db, runId, "failed", message).catch(() => undefined);
     }
   };

@@ -2,7 +2,7 @@
 import "server-only";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { authEnabled, newSessionValue, passwordMatches, sessionCookie, sessionIsValid, sessionSeconds } from "./auth";
+import { authEnabled, newSessionValue, passwordMatches, sessionCookie, sessionIsValid, sessionSeconds } from "./index";
 
 export async function isLoggedIn(): Promise<boolean> {
   if (!authEnabled()) return true;

@@ -1,0 +1,94 @@
+/**
+ * Run control: a run is queued in `etl_runs` only when no other is queued or running (one sync at a time,
+ * serialised by a server lock), a run whose process died is failed first, a first build over tables with
+ * data needs a confirmation, and a cancel is a request the engine notices at its next heartbeat.
+ */
+import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { activeRunStatuses, etlRuns, etlRunTables, type RunMode } from "../../db/schema";
+import type { Db } from "../db";
+import type { TableName } from "../etl/datasets";
+import { ReplaceNotConfirmedError, SyncBusyError } from "./errors";
+
+export type RunTrigger = "cli" | "web" | "schedule";
+
+export interface NewRun {
+  mode: RunMode;
+  source: string;
+  tables: TableName[];
+  trigger: RunTrigger;
+  forceDeletes?: boolean;
+}
+
+/** A heartbeat older than this means the process running the sync is gone. */
+export const staleAfterMs = 60_000;
+
+/** Fails runs whose process died (no heartbeat for staleAfterMs) so they do not block new runs. */
+export async function failStaleRuns(db: Db): Promise<void> {
+  const cutoff = new Date(Date.now() - staleAfterMs);
+  await db
+    .update(etlRuns)
+    .set({ status: "failed", finishedAt: new Date(), error: "The process running this sync stopped (no heartbeat)." })
+    .where(
+      and(
+        inArray(etlRuns.status, activeRunStatuses),
+        or(lt(etlRuns.heartbeatAt, cutoff), and(sql`${etlRuns.heartbeatAt} IS NULL`, lt(etlRuns.createdAt, cutoff))),
+      ),
+    );
+}
+
+/** Records a queued run, or throws SyncBusyError when one is active. Serialised by a server lock. */
+export async function createRun(db: Db, run: NewRun): Promise<number> {
+  await failStaleRuns(db);
+  return db.transaction(async (tx) => {
+    const [locked] = await tx.execute(sql`SELECT GET_LOCK('imdb_sync_create_run', 10) AS ok`);
+    if (!(locked as unknown as { ok: number }[])[0]?.ok) throw new Error("Could not take the run-creation lock.");
+    try {
+      const active = await tx
+        .select({ id: etlRuns.id })
+        .from(etlRuns)
+        .where(inArray(etlRuns.status, activeRunStatuses))
+        .limit(1);
+      if (active[0]) throw new SyncBusyError(active[0].id);
+      const [result] = await tx.insert(etlRuns).values({
+        mode: run.mode,
+        source: run.source,
+        trigger: run.trigger,
+        tables: run.tables.join(","),
+        forceDeletes: run.forceDeletes ?? false,
+        status: "queued",
+        heartbeatAt: new Date(),
+      });
+      const id = result.insertId;
+      await tx.insert(etlRunTables).values(run.tables.map((tableName) => ({ runId: id, tableName })));
+      return id;
+    } finally {
+      await tx.execute(sql`SELECT RELEASE_LOCK('imdb_sync_create_run')`);
+    }
+  });
+}
+
+/** Asks a queued or running sync to stop; the engine notices at its next heartbeat. */
+export async function requestCancel(db: Db, id: number): Promise<boolean> {
+  const [result] = await db
+    .update(etlRuns)
+    .set({ cancelRequested: true })
+    .where(and(eq(etlRuns.id, id), inArray(etlRuns.status, activeRunStatuses)));
+  return result.affectedRows > 0;
+}
+
+/** The tables among `tables` that hold rows: a first build over them replaces their contents. */
+export async function tablesWithData(db: Db, tables: TableName[]): Promise<TableName[]> {
+  const found: TableName[] = [];
+  for (const table of tables) {
+    const [rows] = await db.execute(sql.raw(`SELECT EXISTS(SELECT 1 FROM \`${table}\`) AS has`));
+    if ((rows as unknown as { has: number }[])[0]?.has) found.push(table);
+  }
+  return found;
+}
+
+/** Throws ReplaceNotConfirmedError when a first build would replace data nobody agreed to replace. */
+export async function assertReplaceConfirmed(db: Db, run: Pick<NewRun, "mode" | "tables">, replace: boolean) {
+  if (run.mode !== "first-run" || replace) return;
+  const filled = await tablesWithData(db, run.tables);
+  if (filled.length > 0) throw new ReplaceNotConfirmedError(filled);
+}
