@@ -4,11 +4,10 @@
  * /api/imdb-status does conditional HEAD requests) so a slow or unreachable IMDb never delays the page.
  */
 import { useEffect, useState } from "react";
+import type { ImdbStatusResponse } from "@/lib/api/contract";
 import { row, TableWrap, td, th } from "./ui";
 
-type Freshness =
-  | { table: string; state: "newer" | "same"; lastModified: string | null }
-  | { table: string; state: "unknown"; reason: string };
+type Freshness = ImdbStatusResponse["files"][number];
 
 const labels = { newer: "newer file available", same: "no newer file" } as const;
 
@@ -19,7 +18,7 @@ export function ImdbFreshness() {
   useEffect(() => {
     fetch("/api/imdb-status")
       .then((response) => (response.ok ? response.json() : Promise.reject(new Error(String(response.status)))))
-      .then((body: { files: Freshness[] }) => setFiles(body.files))
+      .then((body: ImdbStatusResponse) => setFiles(body.files))
       .catch(() => setFailed(true));
   }, []);
 

@@ -6,8 +6,9 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { isActiveRunStatus } from "@/db/run-states";
+import type { ProgressEvent, RunSnapshot, TableSnapshot } from "@/lib/api/contract";
 import { formatBytes, formatNumber, formatSeconds } from "./format";
-import { finishedStatuses, type RunSnapshot, type TableSnapshot } from "./run-types";
 import { StatusBadge } from "./status-badge";
 import { buttonSecondary, link, row, td, tdNum, th, thNum } from "./ui";
 
@@ -88,9 +89,9 @@ function RunProgressSummary({ run, serverTime }: { run: RunSnapshot; serverTime?
 
 const finishedTable = ["succeeded", "skipped", "failed"];
 
-export function LiveRun({ runId, initial }: { runId: number; initial?: RunSnapshot }) {
+export function LiveRun({ runId }: { runId: number }) {
   const router = useRouter();
-  const [run, setRun] = useState<RunSnapshot | undefined>(initial);
+  const [run, setRun] = useState<RunSnapshot>();
   const [serverTime, setServerTime] = useState<number>();
   const [rates, setRates] = useState<Map<string, Rate>>(new Map());
   const [problem, setProblem] = useState<string>();
@@ -100,7 +101,7 @@ export function LiveRun({ runId, initial }: { runId: number; initial?: RunSnapsh
   useEffect(() => {
     const source = new EventSource(`/api/runs/${runId}/events`);
     source.addEventListener("progress", (event) => {
-      const { at, run: next } = JSON.parse((event as MessageEvent<string>).data) as { at: number; run: RunSnapshot };
+      const { at, run: next } = JSON.parse((event as MessageEvent<string>).data) as ProgressEvent;
       ratesRef.current = nextRates(ratesRef.current, next, at);
       setRates(ratesRef.current);
       setRun(next);
@@ -113,12 +114,12 @@ export function LiveRun({ runId, initial }: { runId: number; initial?: RunSnapsh
     });
     source.addEventListener("error", (event) => {
       const data = (event as MessageEvent<string>).data;
-      if (data) setProblem((JSON.parse(data) as { error: string }).error);
+      if (data) setProblem((JSON.parse(data) as { message: string }).message);
     });
     return () => source.close();
   }, [runId, router]);
 
-  const active = run ? !finishedStatuses.includes(run.status) : true;
+  const active = run ? isActiveRunStatus(run.status) : true;
   const requestCancel = async () => {
     const response = await fetch(`/api/runs/${runId}/cancel`, { method: "POST" });
     setCancel(response.ok ? "sent" : "refused");

@@ -6,13 +6,15 @@
  */
 import Link from "next/link";
 import { useId, useRef, useState } from "react";
+import type { StartRunRequest } from "@/lib/api/contract";
+import type { TableName } from "@/lib/etl/datasets";
 import { LiveRun } from "./live-run";
-import { type StartRequest, startRun } from "./start-run";
+import { startRun } from "./start-run";
 import { button, buttonSecondary, input, link } from "./ui";
 
 interface Props {
-  tables: readonly string[];
-  filledTables: string[];
+  tables: readonly TableName[];
+  filledTables: TableName[];
   localDir?: string;
   activeRunId?: number;
 }
@@ -33,9 +35,9 @@ const modes = [
 export function SyncPanel({ tables, filledTables, localDir, activeRunId }: Props) {
   const id = useId();
   const dialog = useRef<HTMLDialogElement>(null);
-  const [mode, setMode] = useState<StartRequest["mode"]>("incremental");
+  const [mode, setMode] = useState<StartRunRequest["mode"]>("incremental");
   const [source, setSource] = useState("sample");
-  const [chosen, setChosen] = useState<string[]>([...tables]);
+  const [chosen, setChosen] = useState<TableName[]>([...tables]);
   const [forceDeletes, setForceDeletes] = useState(false);
   const [runId, setRunId] = useState(activeRunId);
   const [refusal, setRefusal] = useState<{ message: string; runningId?: number }>();

@@ -28,6 +28,9 @@ import {
   tinyint,
   varchar,
 } from "drizzle-orm/mysql-core";
+import { runModes, runStatuses, tableStatuses } from "./run-states";
+
+export * from "./run-states";
 
 /** BINARY(8) that round-trips Buffers (drizzle's own binary() decodes bytes as text). */
 export const binary8 = customType<{ data: Buffer; driverData: Buffer }>({
@@ -193,17 +196,6 @@ export const titleGenres = mysqlTable(
   ],
 );
 
-/** A run's life: queued → running → succeeded | failed | cancelled. One run at a time may be active. */
-export const runStatuses = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
-export type RunStatus = (typeof runStatuses)[number];
-export const activeRunStatuses = ["queued", "running"] as const satisfies readonly RunStatus[];
-export type FinishedRunStatus = Exclude<RunStatus, (typeof activeRunStatuses)[number]>;
-export const isActiveRunStatus = (status: string): boolean => (activeRunStatuses as readonly string[]).includes(status);
-
-/** "first-run" builds tables from scratch (a first build); "incremental" writes only what changed. */
-export const runModes = ["first-run", "incremental"] as const;
-export type RunMode = (typeof runModes)[number];
-
 export const etlRuns = mysqlTable(
   "etl_runs",
   {
@@ -223,8 +215,6 @@ export const etlRuns = mysqlTable(
   },
   (t) => [index("etl_runs_status").on(t.status, t.id)],
 );
-
-export const tableStatuses = ["pending", "running", "succeeded", "skipped", "failed"] as const;
 
 /** One row per run and table: the counters a run reports, and the time spent per stage. */
 export const etlRunTables = mysqlTable(

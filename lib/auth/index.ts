@@ -66,10 +66,3 @@ export function requestIsAuthorized(request: Request): boolean {
     .find((part) => part.startsWith(`${sessionCookie}=`));
   return sessionIsValid(cookie?.slice(sessionCookie.length + 1));
 }
-
-export function unauthorized(): Response {
-  return Response.json(
-    { error: "Unauthorized: log in, or send Authorization: Bearer <ADMIN_TOKEN>." },
-    { status: 401, headers: { "www-authenticate": 'Bearer realm="imdb-sync-console"' } },
-  );
-}

@@ -46,7 +46,6 @@ export async function firstBuild(job: TableJob): Promise<void> {
       : [];
     const registry = genreConnection ? await GenreRegistry.load(genreConnection) : undefined;
 
-    counters.stage = "load";
     const load = new LoadStream(connection, loadRowsSql(spec, copy));
     const genreLoad = genreConnection
       ? new LoadStream(genreConnection, loadGenreRowsSql("title_genres__new"))
@@ -70,7 +69,7 @@ export async function firstBuild(job: TableJob): Promise<void> {
       if (genreLoad) await genreLoad.write(genreRows.flush());
     };
 
-    const result = await timed(counters, "secondsLoad", async () => {
+    const result = await timed(counters, "load", async () => {
       try {
         const input = openBytes(job.file, (n) => {
           counters.bytesRead += n;
@@ -86,8 +85,7 @@ export async function firstBuild(job: TableJob): Promise<void> {
     counters.duplicates += result.replaced;
     counters.inserted -= result.replaced;
 
-    counters.stage = "index";
-    await timed(counters, "secondsIndex", async () => {
+    await timed(counters, "index", async () => {
       if (registry && genreConnection) {
         await registry.saveNew(genreConnection);
         if (!inOrder) {
@@ -100,8 +98,7 @@ export async function firstBuild(job: TableJob): Promise<void> {
       await Promise.all([add && connection.query(add), addGenre && genreConnection?.query(addGenre)]);
     });
 
-    counters.stage = "swap";
-    await timed(counters, "secondsApply", async () => {
+    await timed(counters, "swap", async () => {
       const renames = [`\`${table}\` TO \`${table}__old\``, `\`${copy}\` TO \`${table}\``];
       if (withGenres) renames.push("title_genres TO title_genres__old", "title_genres__new TO title_genres");
       await connection.query(`RENAME TABLE ${renames.join(", ")}`);

@@ -187,10 +187,9 @@ export async function incrementalSync(job: TableJob): Promise<void> {
   const staging = await Staging.open(job);
   const cursor = new KeyHashCursor(staging.reader, selectKeyHashesSql(spec, spec.table), keyColumns(spec).length === 2);
   try {
-    counters.stage = "compare";
     staging.startLoads();
     const merge = new KeyMerge(cursor, staging, counters, (row) => unsortedError(job, row));
-    await timed(counters, "secondsLoad", async () => {
+    await timed(counters, "compare", async () => {
       try {
         await merge.start();
         const input = openBytes(job.file, (n) => {
@@ -217,8 +216,7 @@ export async function incrementalSync(job: TableJob): Promise<void> {
       counters.deleted = 0;
     }
     if (counters.inserted + counters.updated === 0 && !withDeletes) return;
-    counters.stage = "apply";
-    await timed(counters, "secondsApply", () => staging.apply(withDeletes));
+    await timed(counters, "apply", () => staging.apply(withDeletes));
   } finally {
     cursor.close();
     await staging.close();

@@ -24,7 +24,7 @@ import {
 } from "./run-record";
 import type { Reject } from "./scan";
 import { locateFile, type SourceSettings } from "./source";
-import { emptyCounters, type TableCounters } from "./table-job";
+import { emptyCounters, type TableCounters, timed } from "./table-job";
 
 export interface EngineSettings {
   chunkRows: number;
@@ -104,15 +104,14 @@ interface RunContext {
  */
 async function syncTable(ctx: RunContext, spec: DatasetSpec, counters: TableCounters, onReject: (r: Reject) => void) {
   const { run, settings } = ctx;
-  const started = performance.now();
-  counters.stage = "download";
   const onDownload = (done: number, total: number | undefined) => {
     counters.bytesRead = done;
     counters.bytesTotal = total ?? null;
   };
   const skipUnchanged = run.mode === "incremental";
-  const file = await locateFile(ctx.db, run.source, spec, settings.source, onDownload, ctx.signal, skipUnchanged);
-  counters.secondsDownload = (performance.now() - started) / 1000;
+  const file = await timed(counters, "download", () =>
+    locateFile(ctx.db, run.source, spec, settings.source, onDownload, ctx.signal, skipUnchanged),
+  );
   if (file.kind === "unchanged") {
     counters.stage = "skipped";
     counters.message = `Skipped: ${file.reason}.`;

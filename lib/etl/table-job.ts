@@ -1,5 +1,6 @@
 /** What one table's sync needs and what it reports while it runs. */
 import type { Pool, PoolConnection } from "mysql2/promise";
+import { stageSeconds, type TableStage, type TimedStage } from "../../db/run-states";
 import type { DatasetSpec } from "./datasets";
 import type { LineHasher } from "./hash";
 import type { Reject, ScanCounters } from "./scan";
@@ -12,7 +13,7 @@ export interface TableCounters extends ScanCounters {
   deletesWithheld: number;
   bytesRead: number;
   bytesTotal: number | null;
-  stage: string;
+  stage: TableStage;
   secondsDownload: number;
   secondsLoad: number;
   secondsApply: number;
@@ -54,17 +55,14 @@ export interface TableJob {
   deleteGuard: { share: number; force: boolean };
 }
 
-/** Measures a stage's wall time into the counters. */
-export async function timed<T>(
-  counters: TableCounters,
-  stage: "secondsLoad" | "secondsApply" | "secondsIndex",
-  work: () => Promise<T>,
-): Promise<T> {
+/** Enters a stage and adds its wall time to the seconds counter the stage belongs to (db/run-states.ts). */
+export async function timed<T>(counters: TableCounters, stage: TimedStage, work: () => Promise<T>): Promise<T> {
+  counters.stage = stage;
   const started = performance.now();
   try {
     return await work();
   } finally {
-    counters[stage] += (performance.now() - started) / 1000;
+    counters[stageSeconds[stage]] += (performance.now() - started) / 1000;
   }
 }
 

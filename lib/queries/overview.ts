@@ -3,10 +3,11 @@ import "server-only";
 import { desc, eq, inArray, max } from "drizzle-orm";
 import { etlRuns, etlRunTables } from "@/db/schema";
 import { getDb, getPool } from "@/lib/db";
+import type { TableName } from "@/lib/etl/datasets";
 import { tableSummaries } from "@/lib/queries/tables";
 
 export interface TableOverview {
-  table: string;
+  table: TableName;
   rows: number;
   lastSynced: Date | null;
 }

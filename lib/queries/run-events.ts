@@ -1,15 +1,16 @@
 /**
  * Server-sent progress of one run: polls its summary (which the engine updates about once a second,
  * wherever it runs: web worker, CLI or schedule) and sends it whenever it changed, then `end` when the
- * run is over. Each message carries the server time so the page can compute rows/s and time left.
+ * run is over; `error` with `{ message }` when the run cannot be read. Each progress message carries the
+ * server time so the page can compute rows/s and time left (its shape: ProgressEvent in lib/api/contract.ts).
  */
 import "server-only";
+import { isActiveRunStatus } from "@/db/run-states";
 import { getDb } from "@/lib/db";
 import { runSummary } from "@/lib/etl/run-record";
 
 const pollMs = 500;
 const keepAliveMs = 15_000;
-const finished = new Set(["succeeded", "failed", "cancelled"]);
 
 export function runEventStream(runId: number, signal: AbortSignal): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
@@ -34,7 +35,7 @@ export function runEventStream(runId: number, signal: AbortSignal): ReadableStre
           const summary = await runSummary(getDb(), runId);
           if (closed) return;
           if (!summary) {
-            send("error", { error: `Run #${runId} does not exist.` });
+            send("error", { message: `Run #${runId} does not exist.` });
             return close();
           }
           const text = JSON.stringify(summary);
@@ -46,12 +47,12 @@ export function runEventStream(runId: number, signal: AbortSignal): ReadableStre
             lastSent = Date.now();
             controller.enqueue(encoder.encode(": keep-alive\n\n"));
           }
-          if (finished.has(summary.status)) {
+          if (!isActiveRunStatus(summary.status)) {
             send("end", { status: summary.status });
             return close();
           }
         } catch (error) {
-          send("error", { error: error instanceof Error ? error.message : String(error) });
+          send("error", { message: error instanceof Error ? error.message : String(error) });
         }
         timer = setTimeout(tick, pollMs);
       };

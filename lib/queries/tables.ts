@@ -2,10 +2,10 @@
 import "server-only";
 import type { RowDataPacket } from "mysql2";
 import { getPool } from "@/lib/db";
-import { tableNames } from "@/lib/etl/datasets";
+import { type TableName, tableNames } from "@/lib/etl/datasets";
 
 export interface TableSummary {
-  table: string;
+  table: TableName;
   rows: number;
 }
 

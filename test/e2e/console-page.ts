@@ -57,10 +57,10 @@ export async function ensureSampleLoaded(): Promise<void> {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ mode: "incremental", source: "sample" }),
     });
-    const body = (await response.json()) as { id?: number; runId?: number };
+    const body = (await response.json()) as { id?: number; details?: { runId?: number } };
     if (response.status === 202 && body.id) {
       if ((await waitForRun(body.id)) === "succeeded") return;
-    } else if (response.status === 409 && body.runId) await waitForRun(body.runId);
+    } else if (response.status === 409 && body.details?.runId) await waitForRun(body.details.runId);
     else throw new Error(`POST /api/runs answered ${response.status}`);
   }
   throw new Error("could not load the sample");

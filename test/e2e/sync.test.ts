@@ -137,7 +137,19 @@ describe("syncing from the console in Chromium", () => {
     expect(refused.status).toBe(428);
     expect(await refused.json()).toMatchObject({
       code: "CONFIRM_REPLACE",
-      tables: expect.arrayContaining(["title_basics"]),
+      message: expect.stringContaining("replaces the contents"),
+      details: { tables: expect.arrayContaining(["title_basics"]) },
+    });
+    const bad = await fetch(`${inject("baseUrl")}/api/runs`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ mode: "sideways", source: "sample" }),
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("mode"),
+      details: expect.any(Array),
     });
     session = await openConsole(browser, "/runs");
     const { page } = session;

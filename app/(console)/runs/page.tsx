@@ -1,5 +1,4 @@
 import Link from "next/link";
-import { listRunsSchema } from "@/app/api/runs/schema";
 import { durationSeconds, formatDate, formatNumber, formatSeconds } from "@/components/format";
 import { StatusBadge } from "@/components/status-badge";
 import { SyncPanel } from "@/components/sync-panel";
@@ -20,6 +19,7 @@ import {
   withParams,
 } from "@/components/ui";
 import { runModes, runStatuses } from "@/db/schema";
+import { listRunsSchema } from "@/lib/api/contract";
 import { env } from "@/lib/env";
 import { tableNames } from "@/lib/etl/datasets";
 import { tableOverview } from "@/lib/queries/overview";

@@ -1,4 +1,5 @@
-import { requestIsAuthorized, unauthorized } from "@/lib/auth";
+import { unauthorized } from "@/lib/api/errors";
+import { requestIsAuthorized } from "@/lib/auth";
 import { metricsRegistry } from "@/lib/queries/metrics";
 
 export const dynamic = "force-dynamic";

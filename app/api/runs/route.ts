@@ -1,29 +1,25 @@
-import { requestIsAuthorized, unauthorized } from "@/lib/auth";
+import { listRunsSchema, type StartRunResponse, startRunSchema } from "@/lib/api/contract";
+import { badRequest, errorResponse, unauthorized } from "@/lib/api/errors";
+import { requestIsAuthorized } from "@/lib/auth";
 import { listRuns } from "@/lib/queries/runs";
-import { ReplaceNotConfirmedError, SyncBusyError } from "@/lib/runs/errors";
 import { startSync } from "@/lib/runs/service";
-import { listRunsSchema, startRunSchema } from "./schema";
 
 export const dynamic = "force-dynamic";
 
 export async function POST(request: Request) {
   if (!requestIsAuthorized(request)) return unauthorized();
   const parsed = startRunSchema.safeParse(await request.json().catch(() => undefined));
-  if (!parsed.success) return Response.json({ error: parsed.error.issues }, { status: 400 });
+  if (!parsed.success) return badRequest(parsed.error);
   try {
-    return Response.json({ id: await startSync(parsed.data) }, { status: 202 });
+    return Response.json({ id: await startSync(parsed.data) } satisfies StartRunResponse, { status: 202 });
   } catch (error) {
-    if (error instanceof ReplaceNotConfirmedError) {
-      return Response.json({ error: error.message, code: error.code, tables: error.tables }, { status: 428 });
-    }
-    if (!(error instanceof SyncBusyError)) throw error;
-    return Response.json({ error: error.message, code: error.code, runId: error.runId }, { status: 409 });
+    return errorResponse(error);
   }
 }
 
 export async function GET(request: Request) {
   if (!requestIsAuthorized(request)) return unauthorized();
   const parsed = listRunsSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success) return Response.json({ error: parsed.error.issues }, { status: 400 });
+  if (!parsed.success) return badRequest(parsed.error);
   return Response.json(await listRuns(parsed.data));
 }

@@ -1,11 +1,11 @@
 import { notFound } from "next/navigation";
-import { runIdSchema } from "@/app/api/runs/schema";
 import { durationSeconds, formatBytes, formatDate, formatNumber, formatSeconds } from "@/components/format";
 import { LiveRun } from "@/components/live-run";
 import { RunRejects } from "@/components/run-rejects";
-import { finishedStatuses } from "@/components/run-types";
 import { StatusBadge } from "@/components/status-badge";
 import { PageTitle, row, Section, TableWrap, td, tdNum, th, thNum } from "@/components/ui";
+import { isActiveRunStatus } from "@/db/run-states";
+import { runIdSchema } from "@/lib/api/contract";
 import { runById, runRejects } from "@/lib/queries/runs";
 
 export const dynamic = "force-dynamic";
@@ -18,7 +18,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const run = id.success ? await runById(id.data) : undefined;
   if (!run) notFound();
   const rejects = await runRejects(run.id);
-  const active = !finishedStatuses.includes(run.status);
+  const active = isActiveRunStatus(run.status);
   return (
     <>
       <PageTitle title={`Run #${run.id}`} subtitle={`${run.mode} from ${run.source}, started by ${run.trigger}`} />

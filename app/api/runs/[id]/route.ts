@@ -1,6 +1,7 @@
-import { requestIsAuthorized, unauthorized } from "@/lib/auth";
+import { runIdSchema } from "@/lib/api/contract";
+import { notFound, unauthorized } from "@/lib/api/errors";
+import { requestIsAuthorized } from "@/lib/auth";
 import { runById } from "@/lib/queries/runs";
-import { runIdSchema } from "../schema";
 
 export const dynamic = "force-dynamic";
 
@@ -8,6 +9,5 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   if (!requestIsAuthorized(request)) return unauthorized();
   const id = runIdSchema.safeParse((await params).id);
   const run = id.success ? await runById(id.data) : undefined;
-  if (!run) return Response.json({ error: "No such run." }, { status: 404 });
-  return Response.json(run);
+  return run ? Response.json(run) : notFound("No such run.");
 }

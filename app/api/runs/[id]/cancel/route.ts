@@ -1,15 +1,14 @@
-import { requestIsAuthorized, unauthorized } from "@/lib/auth";
+import { runIdSchema } from "@/lib/api/contract";
+import { apiError, notFound, unauthorized } from "@/lib/api/errors";
+import { requestIsAuthorized } from "@/lib/auth";
 import { cancelSync } from "@/lib/runs/service";
-import { runIdSchema } from "../../schema";
 
 export const dynamic = "force-dynamic";
 
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
   if (!requestIsAuthorized(request)) return unauthorized();
   const id = runIdSchema.safeParse((await params).id);
-  if (!id.success) return Response.json({ error: "No such run." }, { status: 404 });
-  if (!(await cancelSync(id.data))) {
-    return Response.json({ error: "This run is not queued or running." }, { status: 409 });
-  }
+  if (!id.success) return notFound("No such run.");
+  if (!(await cancelSync(id.data))) return apiError("NOT_ACTIVE", "This run is not queued or running.");
   return Response.json({ id: id.data, cancelRequested: true }, { status: 202 });
 }

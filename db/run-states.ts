@@ -1,0 +1,37 @@
+/**
+ * The states of a run and of a table within it, and the stages a table goes through, as typed constants:
+ * the schema's enums, the engine, the API and the pages all use these. No imports, so client components
+ * can use them without bundling the database code.
+ */
+
+/** A run's life: queued → running → succeeded | failed | cancelled. One run at a time may be active. */
+export const runStatuses = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+export type RunStatus = (typeof runStatuses)[number];
+export const activeRunStatuses = ["queued", "running"] as const satisfies readonly RunStatus[];
+export const finishedRunStatuses = ["succeeded", "failed", "cancelled"] as const satisfies readonly RunStatus[];
+export type FinishedRunStatus = (typeof finishedRunStatuses)[number];
+export const isActiveRunStatus = (status: string): boolean => (activeRunStatuses as readonly string[]).includes(status);
+
+/** "first-run" is a first build (every table loaded from scratch); "incremental" writes only what changed. */
+export const runModes = ["first-run", "incremental"] as const;
+export type RunMode = (typeof runModes)[number];
+
+export const tableStatuses = ["pending", "running", "succeeded", "skipped", "failed"] as const;
+export type TableStatus = (typeof tableStatuses)[number];
+
+/**
+ * What a table's sync is doing, shown live. The stages that take time add it to one of the four seconds
+ * counters of `etl_run_tables`: an incremental run's "compare" (the file read beside the table, changed rows
+ * staged) is its load, and a first build's "swap" (RENAME into place, genre counts) its apply.
+ */
+export const stageSeconds = {
+  download: "secondsDownload",
+  load: "secondsLoad",
+  compare: "secondsLoad",
+  index: "secondsIndex",
+  swap: "secondsApply",
+  apply: "secondsApply",
+} as const;
+export type TimedStage = keyof typeof stageSeconds;
+export type SecondsCounter = (typeof stageSeconds)[TimedStage];
+export type TableStage = TimedStage | "pending" | "locate" | "skipped" | "done" | "failed";

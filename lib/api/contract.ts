@@ -1,0 +1,94 @@
+/**
+ * The HTTP API's contract, defined once: the request schemas the route handlers (and pages reading the same
+ * query parameters) validate with, and the response types the client components import (`import type`).
+ */
+import { z } from "zod";
+import { runModes, runStatuses } from "@/db/run-states";
+import { env } from "@/lib/env";
+import { tableNames } from "@/lib/etl/datasets";
+import type { Freshness } from "@/lib/etl/freshness";
+import type { RunSummary } from "@/lib/etl/run-record";
+import type { RunRow } from "@/lib/queries/runs";
+
+/** A source: IMDb, the bundled sample, IMDB_LOCAL_DIR, or an absolute folder on the server. */
+export const sourceSchema = z.union([
+  z.enum(["imdb", "sample", "local"]),
+  z.string().regex(/^\//, "a folder source must be an absolute path"),
+]);
+
+/** `POST /api/runs` */
+export const startRunSchema = z
+  .object({
+    mode: z.enum(runModes),
+    source: sourceSchema,
+    tables: z.array(z.enum(tableNames)).optional(),
+    forceDeletes: z.boolean().optional(),
+    /** A first build over tables that hold data replaces them: it must be confirmed with replace: true. */
+    replace: z.boolean().optional(),
+  })
+  .refine((run) => run.source !== "local" || env.IMDB_LOCAL_DIR, {
+    message: "The local source needs IMDB_LOCAL_DIR to be set on the server.",
+    path: ["source"],
+  });
+export type StartRunRequest = z.input<typeof startRunSchema>;
+export interface StartRunResponse {
+  id: number;
+}
+
+/** An empty query parameter (a form's "any") means no filter. */
+const emptyAsUnset = (value: unknown) => (value === "" ? undefined : value);
+
+/** `GET /api/runs?status=&mode=&page=&pageSize=`, and the run history page's query. */
+export const listRunsSchema = z.object({
+  status: z.preprocess(emptyAsUnset, z.enum(runStatuses).optional()),
+  mode: z.preprocess(emptyAsUnset, z.enum(runModes).optional()),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(25),
+});
+export interface ListRunsResponse {
+  runs: Json<RunRow>[];
+  total: number;
+}
+
+/** The `:id` of `/api/runs/:id…` and `/runs/:id`. */
+export const runIdSchema = z.coerce.number().int().positive();
+
+/** A value as JSON carries it: dates become ISO strings. */
+export type Json<T> = T extends Date
+  ? string
+  : T extends (infer U)[]
+    ? Json<U>[]
+    : T extends object
+      ? { [K in keyof T]: Json<T[K]> }
+      : T;
+
+/** `GET /api/runs/:id`, and each `progress` event of `GET /api/runs/:id/events` (`{ at, run }`). */
+export type RunSnapshot = Json<RunSummary>;
+export type TableSnapshot = RunSnapshot["tables"][number];
+export interface ProgressEvent {
+  at: number;
+  run: RunSnapshot;
+}
+
+/** `GET /api/imdb-status` */
+export interface ImdbStatusResponse {
+  baseUrl: string;
+  files: Freshness[];
+}
+
+/** Every error answer has this body; `details` depends on the code. */
+export const apiErrorCodes = [
+  "BAD_REQUEST",
+  "UNAUTHORIZED",
+  "NOT_FOUND",
+  "SYNC_BUSY",
+  "CONFIRM_REPLACE",
+  "NOT_ACTIVE",
+] as const;
+export type ApiErrorCode = (typeof apiErrorCodes)[number];
+export interface ApiErrorBody {
+  code: ApiErrorCode;
+  message: string;
+  /** BAD_REQUEST: the validation issues; SYNC_BUSY: `{ runId }`; CONFIRM_REPLACE: `{ tables }`. */
+  details?: unknown;
+}
