@@ -6,7 +6,7 @@
  * in the file is an insert, a key in both with another hash an update, a key only in the table a delete;
  * an equal hash is left alone. A rejected line that could be keyed keeps its table row as it is.
  */
-import type { ScannedRow } from "./scan";
+import { laterRowWins, type ScannedRow } from "./scan";
 
 /** The table side: rows in primary-key order, read in batches (fill() waits for the next batch). */
 export interface KeyCursor {
@@ -67,14 +67,17 @@ export class KeyMerge {
     }
   }
 
-  /** A second row with the same key in one id: the last one wins (a rejected line never replaces a good one). */
+  /** A second row with the same key in one id (not adjacent in the file): the duplicate-key rule decides. */
   private addToGroup(row: ScannedRow): void {
     const twin = this.group.findIndex((other) => other.ordering === row.ordering);
-    if (twin === -1) this.group.push(row);
-    else if (!row.rejected) {
-      if (!this.group[twin]?.rejected) this.counters.duplicates++;
-      this.group[twin] = row;
+    const earlier = this.group[twin];
+    if (!earlier) {
+      this.group.push(row);
+      return;
     }
+    const { wins, duplicate } = laterRowWins(earlier, row);
+    if (duplicate) this.counters.duplicates++;
+    if (wins) this.group[twin] = row;
   }
 
   private deleteCurrent(): void {

@@ -1,7 +1,7 @@
 /**
  * Reads one IMDb file: bytes → lines → header check → field checks → XXH64 of each raw line, and hands
  * the rows over one decompressed chunk at a time, so the caller can await (back-pressure) between chunks.
- * Adjacent rows with the same key are collapsed here (the last one wins, counted as a duplicate).
+ * Adjacent rows with the same key are collapsed here by the duplicate-key rule (laterRowWins).
  */
 import type { Readable } from "node:stream";
 import type { DatasetSpec } from "./datasets";
@@ -36,6 +36,18 @@ export interface ScanHandlers {
   /** Rows of one chunk, in file order, adjacent duplicates already collapsed. */
   onRows(rows: ScannedRow[]): Promise<void>;
   onReject(reject: Reject): void;
+}
+
+/**
+ * The one duplicate-key rule, for two rows of one file with the same key, `earlier` before `later`: the later
+ * row wins unless it is a rejected line (a rejected line never replaces a good row, and keeps the table row as
+ * it is); a duplicate is counted only when a good row replaces a good row, since a rejected line is counted
+ * as rejected already. A first build's LOAD DATA … REPLACE sees good rows only, so its count of replaced
+ * rows follows the same rule.
+ */
+export function laterRowWins(earlier: ScannedRow, later: ScannedRow): { wins: boolean; duplicate: boolean } {
+  if (later.rejected) return { wins: earlier.rejected, duplicate: false };
+  return { wins: true, duplicate: !earlier.rejected };
 }
 
 const maxLineInReject = 2000;
@@ -75,8 +87,9 @@ export async function scanFile(
 
   const keep = (row: ScannedRow) => {
     if (pending && pending.mergeKey === row.mergeKey) {
-      if (!row.rejected) counters.duplicates++;
-      if (row.rejected && !pending.rejected) return;
+      const { wins, duplicate } = laterRowWins(pending, row);
+      if (duplicate) counters.duplicates++;
+      if (!wins) return;
     } else if (pending) {
       batch.push(pending);
     }
