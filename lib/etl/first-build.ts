@@ -4,15 +4,16 @@
  * live table is untouched, so a corrupt file or a cancelled run changes nothing.
  */
 import type { PoolConnection, RowDataPacket } from "mysql2/promise";
-import { GenreRegistry, refreshGenreCounts } from "./genres";
+import { GenreSink, refreshGenreCounts } from "./genres";
 import { hashHex } from "./hash";
-import { addIndexesSql, dropIndexesSql, secondaryIndexes } from "./indexes";
-import type { ScannedRow } from "./scan";
-import { scanFile } from "./scan";
+import { addIndexesSql, dropIndexesSql, type IndexDefinition, secondaryIndexes } from "./indexes";
+import { LoadStream, RowBatch, streamingConnection } from "./load-stream";
+import { type ScannedRow, scanFile } from "./scan";
 import { openBytes } from "./source";
-import { loadGenreRowsSql, loadRowsSql } from "./sql";
-import { LoadStream, RowBatch } from "./stage";
-import { streamingConnection, type TableJob, timed } from "./table-job";
+import { loadRowsSql } from "./sql";
+import { type TableJob, timed } from "./table-job";
+
+const genreCopy = "title_genres__new";
 
 /** Creates `copy` like `table`, without secondary indexes; returns them for the rebuild. */
 async function createBareCopy(connection: PoolConnection, table: string, copy: string) {
@@ -29,88 +30,101 @@ const genresFromTitlesSql = (titles: string, target: string) =>
   `INSERT IGNORE INTO \`${target}\` (tid, genre_id) SELECT t.tid, g.genre_id FROM \`${titles}\` t
    JOIN genres g ON FIND_IN_SET(g.genre_name, t.genres COLLATE utf8mb4_bin) > 0`;
 
+/**
+ * Streams the file into `copy` (and its titles' genres into the genre copy). Returns how many rows a later
+ * row with the same key replaced, and whether the file was in key order.
+ */
+async function loadFile(job: TableJob, connection: PoolConnection, copy: string, genres: GenreSink | undefined) {
+  const { spec, counters } = job;
+  const load = new LoadStream(connection, loadRowsSql(spec, copy));
+  genres?.start();
+  const rows = new RowBatch();
+  let lastKey = -1;
+  let inOrder = true;
+  const onRows = async (scanned: ScannedRow[]) => {
+    for (const row of scanned) {
+      if (row.rejected) continue;
+      if (row.mergeKey <= lastKey) inOrder = false;
+      lastKey = row.mergeKey;
+      rows.add(`${row.id}\t${hashHex(row.hash)}\t`, row.buf, row.start, row.end);
+      counters.inserted++;
+      genres?.add(row);
+      if (rows.rows >= job.chunkRows) await load.write(rows.flush());
+    }
+    await load.write(rows.flush());
+    await genres?.flush();
+  };
+  try {
+    const input = openBytes(job.file, (n) => {
+      counters.bytesRead += n;
+    });
+    await scanFile(input, spec, job.hash, counters, { onRows, onReject: job.onReject }, job.signal);
+    const [loaded] = await Promise.all([load.end(), genres?.end()]);
+    return { replaced: loaded.replaced, inOrder };
+  } catch (error) {
+    await Promise.all([load.abort(error as Error), genres?.abort(error as Error)]);
+    throw error;
+  }
+}
+
+/** Adds the secondary indexes to the copies, the table's and the genre copy's side by side. */
+async function buildIndexes(
+  connection: PoolConnection,
+  copy: string,
+  indexes: IndexDefinition[],
+  genres: { sink: GenreSink; indexes: IndexDefinition[]; titlesInOrder: boolean } | undefined,
+): Promise<void> {
+  if (genres) {
+    await genres.sink.saveNew();
+    if (!genres.titlesInOrder) {
+      await genres.sink.connection.query(`TRUNCATE TABLE ${genreCopy}`);
+      await genres.sink.connection.query(genresFromTitlesSql(copy, genreCopy));
+    }
+  }
+  const add = addIndexesSql(copy, indexes);
+  const addGenre = genres && addIndexesSql(genreCopy, genres.indexes);
+  await Promise.all([add && connection.query(add), addGenre && genres.sink.connection.query(addGenre)]);
+}
+
+/** Swaps the copies in with one atomic RENAME and drops the old tables. */
+async function swapIn(connection: PoolConnection, table: string, copy: string, withGenres: boolean): Promise<void> {
+  const renames = [`\`${table}\` TO \`${table}__old\``, `\`${copy}\` TO \`${table}\``];
+  if (withGenres) renames.push("title_genres TO title_genres__old", `${genreCopy} TO title_genres`);
+  await connection.query(`RENAME TABLE ${renames.join(", ")}`);
+  await connection.query(`DROP TABLE \`${table}__old\`${withGenres ? ", title_genres__old" : ""}`);
+}
+
 export async function firstBuild(job: TableJob): Promise<void> {
-  const { spec, counters, pool } = job;
+  const { spec, counters } = job;
   const table = spec.table;
   const copy = `${table}__new`;
-  const withGenres = table === "title_basics";
-  const connection = await streamingConnection(pool);
-  const genreConnection = withGenres ? await streamingConnection(pool) : undefined;
-  const copies = withGenres ? [copy, "title_genres__new"] : [copy];
+  const connection = await streamingConnection(job.pool);
+  let genres: GenreSink | undefined;
   let swapped = false;
   try {
+    genres = table === "title_basics" ? await GenreSink.open(job.pool, genreCopy) : undefined;
     const [existing] = await connection.query<RowDataPacket[]>(`SELECT EXISTS(SELECT 1 FROM \`${table}\`) AS has`);
     const indexes = await createBareCopy(connection, table, copy);
-    const genreIndexes = genreConnection
-      ? await createBareCopy(genreConnection, "title_genres", "title_genres__new")
-      : [];
-    const registry = genreConnection ? await GenreRegistry.load(genreConnection) : undefined;
+    const genreIndexes = genres ? await createBareCopy(genres.connection, "title_genres", genreCopy) : [];
 
-    const load = new LoadStream(connection, loadRowsSql(spec, copy));
-    const genreLoad = genreConnection
-      ? new LoadStream(genreConnection, loadGenreRowsSql("title_genres__new"))
-      : undefined;
-    const rows = new RowBatch();
-    const genreRows = new RowBatch(1 << 16);
-    let lastKey = -1;
-    let inOrder = true;
+    const { replaced, inOrder } = await timed(counters, "load", () => loadFile(job, connection, copy, genres));
+    counters.duplicates += replaced;
+    counters.inserted -= replaced;
 
-    const onRows = async (scanned: ScannedRow[]) => {
-      for (const row of scanned) {
-        if (row.rejected) continue;
-        if (row.mergeKey <= lastKey) inOrder = false;
-        lastKey = row.mergeKey;
-        rows.add(`${row.id}\t${hashHex(row.hash)}\t`, row.buf, row.start, row.end);
-        counters.inserted++;
-        registry?.addTitleGenres(row, genreRows);
-        if (rows.rows >= job.chunkRows) await load.write(rows.flush());
-      }
-      await load.write(rows.flush());
-      if (genreLoad) await genreLoad.write(genreRows.flush());
-    };
-
-    const result = await timed(counters, "load", async () => {
-      try {
-        const input = openBytes(job.file, (n) => {
-          counters.bytesRead += n;
-        });
-        await scanFile(input, spec, job.hash, counters, { onRows, onReject: job.onReject }, job.signal);
-        const [loaded] = await Promise.all([load.end(), genreLoad?.end()]);
-        return loaded;
-      } catch (error) {
-        await Promise.all([load.abort(error as Error), genreLoad?.abort(error as Error)]);
-        throw error;
-      }
-    });
-    counters.duplicates += result.replaced;
-    counters.inserted -= result.replaced;
-
-    await timed(counters, "index", async () => {
-      if (registry && genreConnection) {
-        await registry.saveNew(genreConnection);
-        if (!inOrder) {
-          await genreConnection.query("TRUNCATE TABLE title_genres__new");
-          await genreConnection.query(genresFromTitlesSql(copy, "title_genres__new"));
-        }
-      }
-      const add = addIndexesSql(copy, indexes);
-      const addGenre = addIndexesSql("title_genres__new", genreIndexes);
-      await Promise.all([add && connection.query(add), addGenre && genreConnection?.query(addGenre)]);
-    });
-
+    const genreBuild = genres && { sink: genres, indexes: genreIndexes, titlesInOrder: inOrder };
+    await timed(counters, "index", () => buildIndexes(connection, copy, indexes, genreBuild));
     await timed(counters, "swap", async () => {
-      const renames = [`\`${table}\` TO \`${table}__old\``, `\`${copy}\` TO \`${table}\``];
-      if (withGenres) renames.push("title_genres TO title_genres__old", "title_genres__new TO title_genres");
-      await connection.query(`RENAME TABLE ${renames.join(", ")}`);
+      await swapIn(connection, table, copy, genres !== undefined);
       swapped = true;
-      await connection.query(`DROP TABLE \`${table}__old\`${withGenres ? ", title_genres__old" : ""}`);
-      if (genreConnection) await refreshGenreCounts(genreConnection);
+      if (genres) await refreshGenreCounts(genres.connection);
     });
     if (existing[0]?.has) counters.message = "First build: the table's previous contents were replaced.";
   } finally {
-    if (!swapped)
-      await connection.query(`DROP TABLE IF EXISTS ${copies.map((c) => `\`${c}\``).join(", ")}`).catch(() => {});
+    if (!swapped) {
+      const copies = genres ? `\`${copy}\`, ${genreCopy}` : `\`${copy}\``;
+      await connection.query(`DROP TABLE IF EXISTS ${copies}`).catch(() => {});
+    }
     connection.release();
-    genreConnection?.release();
+    genres?.release();
   }
 }

@@ -1,11 +1,12 @@
 /**
  * genres + title_genres, derived from title_basics.genres (split on commas). The engine emits
  * (tid, genre_id) rows while it streams title_basics, for every title in a first build and for the
- * new and changed titles in an incremental run. New genre names get the next free id.
+ * new and changed titles in an incremental run (GenreSink). New genre names get the next free id.
  */
-import type { PoolConnection, RowDataPacket } from "mysql2/promise";
+import type { Pool, PoolConnection, RowDataPacket } from "mysql2/promise";
+import { LoadStream, RowBatch, streamingConnection } from "./load-stream";
 import type { ScannedRow } from "./scan";
-import type { RowBatch } from "./stage";
+import { loadGenreRowsSql } from "./sql";
 import { fieldText } from "./tsv";
 
 /** The position of `genres` in a title.basics line. */
@@ -54,6 +55,64 @@ export class GenreRegistry {
     if (this.added.length === 0) return;
     await connection.query("INSERT IGNORE INTO genres (genre_id, genre_name) VALUES ?", [this.added]);
     this.added.length = 0;
+  }
+}
+
+/**
+ * The title_genres rows of the titles a sync writes, streamed beside them into `target` (title_genres__new
+ * in a first build, the stage table in an incremental run) on a connection of its own. The first build and
+ * the incremental path both use it, so the genre side-load is wired in one place.
+ */
+export class GenreSink {
+  private readonly rows = new RowBatch(1 << 16);
+  private load: LoadStream | undefined;
+
+  private constructor(
+    readonly connection: PoolConnection,
+    readonly registry: GenreRegistry,
+    private readonly target: string,
+  ) {}
+
+  static async open(pool: Pool, target: string): Promise<GenreSink> {
+    const connection = await streamingConnection(pool);
+    try {
+      return new GenreSink(connection, await GenreRegistry.load(connection), target);
+    } catch (error) {
+      connection.release();
+      throw error;
+    }
+  }
+
+  /** Starts the LOAD DATA into the target table (which must exist by then). */
+  start(): void {
+    this.load = new LoadStream(this.connection, loadGenreRowsSql(this.target));
+  }
+
+  add(title: ScannedRow): void {
+    this.registry.addTitleGenres(title, this.rows);
+  }
+
+  /** Hands the rows collected so far to the load (waits when the server falls behind). */
+  async flush(): Promise<void> {
+    await this.load?.write(this.rows.flush());
+  }
+
+  async end(): Promise<void> {
+    await this.flush();
+    await this.load?.end();
+  }
+
+  async abort(error: Error): Promise<void> {
+    await this.load?.abort(error);
+  }
+
+  /** Writes the genre names seen for the first time (on `connection`, inside its transaction if it has one). */
+  saveNew(connection: PoolConnection = this.connection): Promise<void> {
+    return this.registry.saveNew(connection);
+  }
+
+  release(): void {
+    this.connection.release();
   }
 }
 

@@ -7,8 +7,9 @@
 import type { PoolConnection } from "mysql2/promise";
 import { KeyHashCursor } from "./cursor";
 import { EtlError } from "./errors";
-import { adjustGenreCounts, GenreRegistry, removeEmptyGenres } from "./genres";
+import { adjustGenreCounts, GenreSink, removeEmptyGenres } from "./genres";
 import { hashHex } from "./hash";
+import { LoadStream, RowBatch, streamingConnection } from "./load-stream";
 import { KeyMerge, type MergeOutput } from "./merge";
 import { type ScannedRow, scanFile } from "./scan";
 import { openBytes } from "./source";
@@ -16,16 +17,24 @@ import {
   createKeyTableSql,
   deleteByKeysSql,
   keyColumns,
-  loadGenreRowsSql,
   loadKeysSql,
   loadRowsSql,
   selectKeyHashesSql,
   upsertSql,
 } from "./sql";
-import { LoadStream, RowBatch } from "./stage";
-import { streamingConnection, type TableCounters, type TableJob, timed } from "./table-job";
+import { type TableCounters, type TableJob, timed } from "./table-job";
 
 const genreStage = "_stage_title_genres";
+
+/** The connections of one incremental sync, named by what each one carries. */
+interface StagingConnections {
+  /** Creates the stage tables, carries the changed rows' LOAD DATA, then the apply transaction. */
+  main: PoolConnection;
+  /** Streams the table's (key, row_hash) rows for the merge; destroyed, not reused, if the merge stops early. */
+  reader: PoolConnection;
+  /** Carries the deleted keys' LOAD DATA. */
+  deletes: PoolConnection;
+}
 
 /** The staging side of one incremental sync: its tables, connections, LOAD DATA streams and batches. */
 class Staging implements MergeOutput {
@@ -33,39 +42,34 @@ class Staging implements MergeOutput {
   readonly deletes: string;
   private readonly rows = new RowBatch();
   private readonly deletedKeys = new RowBatch(1 << 16);
-  private readonly genreRows = new RowBatch(1 << 16);
-  private loads: LoadStream[] = [];
   private rowLoad!: LoadStream;
   private deleteLoad!: LoadStream;
-  private genreLoad: LoadStream | undefined;
 
   private constructor(
     private readonly job: TableJob,
-    readonly main: PoolConnection,
-    private readonly connections: PoolConnection[],
-    readonly registry: GenreRegistry | undefined,
+    private readonly connections: StagingConnections,
+    private readonly genres: GenreSink | undefined,
   ) {
     this.stage = `_stage_${job.spec.table}`;
     this.deletes = `_delete_${job.spec.table}`;
   }
 
   static async open(job: TableJob): Promise<Staging> {
-    const connections: PoolConnection[] = [];
+    const opened: PoolConnection[] = [];
+    const take = async () => {
+      const connection = await streamingConnection(job.pool);
+      opened.push(connection);
+      return connection;
+    };
+    let staging: Staging;
     try {
-      for (let i = job.spec.table === "title_basics" ? 4 : 3; i > 0; i--)
-        connections.push(await streamingConnection(job.pool));
+      const connections = { main: await take(), reader: await take(), deletes: await take() };
+      const genres = job.spec.table === "title_basics" ? await GenreSink.open(job.pool, genreStage) : undefined;
+      staging = new Staging(job, connections, genres);
     } catch (error) {
-      for (const c of connections) c.release();
+      for (const c of opened) c.release();
       throw error;
     }
-    const [main, , , genreConnection] = connections as [
-      PoolConnection,
-      PoolConnection,
-      PoolConnection,
-      PoolConnection?,
-    ];
-    const registry = genreConnection ? await GenreRegistry.load(genreConnection) : undefined;
-    const staging = new Staging(job, main, connections, registry);
     try {
       await staging.createTables();
     } catch (error) {
@@ -75,9 +79,12 @@ class Staging implements MergeOutput {
     return staging;
   }
 
-  /** The connection that streams the table's keys (destroyed, not reused, if the merge stops early). */
+  get main(): PoolConnection {
+    return this.connections.main;
+  }
+
   get reader(): PoolConnection {
-    return this.connections[1] as PoolConnection;
+    return this.connections.reader;
   }
 
   private async createTables(): Promise<void> {
@@ -85,7 +92,7 @@ class Staging implements MergeOutput {
     await this.dropTables();
     await this.main.query(`CREATE TABLE \`${this.stage}\` LIKE \`${spec.table}\``);
     await this.main.query(createKeyTableSql(spec, this.deletes));
-    if (this.registry) {
+    if (this.genres) {
       await this.main.query(
         `CREATE TABLE ${genreStage} (tid INT UNSIGNED NOT NULL, genre_id SMALLINT UNSIGNED NOT NULL)`,
       );
@@ -99,15 +106,13 @@ class Staging implements MergeOutput {
   startLoads(): void {
     const { spec } = this.job;
     this.rowLoad = new LoadStream(this.main, loadRowsSql(spec, this.stage));
-    this.deleteLoad = new LoadStream(this.connections[2] as PoolConnection, loadKeysSql(spec, this.deletes));
-    const genreConnection = this.connections[3];
-    this.genreLoad = genreConnection ? new LoadStream(genreConnection, loadGenreRowsSql(genreStage)) : undefined;
-    this.loads = [this.rowLoad, this.deleteLoad, ...(this.genreLoad ? [this.genreLoad] : [])];
+    this.deleteLoad = new LoadStream(this.connections.deletes, loadKeysSql(spec, this.deletes));
+    this.genres?.start();
   }
 
   private stageRow(row: ScannedRow): void {
     this.rows.add(`${row.id}\t${hashHex(row.hash)}\t`, row.buf, row.start, row.end);
-    this.registry?.addTitleGenres(row, this.genreRows);
+    this.genres?.add(row);
   }
 
   insert(row: ScannedRow): void {
@@ -138,16 +143,16 @@ class Staging implements MergeOutput {
   async handOver(): Promise<void> {
     await this.rowLoad.write(this.rows.flush());
     await this.deleteLoad.write(this.deletedKeys.flush());
-    await this.genreLoad?.write(this.genreRows.flush());
+    await this.genres?.flush();
   }
 
   async endLoads(): Promise<void> {
     await this.handOver();
-    await Promise.all(this.loads.map((load) => load.end()));
+    await Promise.all([this.rowLoad.end(), this.deleteLoad.end(), this.genres?.end()]);
   }
 
   async abortLoads(error: Error): Promise<void> {
-    await Promise.all(this.loads.map((load) => load.abort(error)));
+    await Promise.all([this.rowLoad.abort(error), this.deleteLoad.abort(error), this.genres?.abort(error)]);
   }
 
   /** Writes the staged changes into the table in one transaction. */
@@ -158,8 +163,8 @@ class Staging implements MergeOutput {
     try {
       if (withDeletes) await main.query(deleteByKeysSql(spec, spec.table, this.deletes));
       if (counters.inserted + counters.updated > 0) await main.query(upsertSql(spec, spec.table, this.stage));
-      if (this.registry) {
-        await this.registry.saveNew(main);
+      if (this.genres) {
+        await this.genres.saveNew(main);
         const deletedTitles = withDeletes ? this.deletes : undefined;
         await adjustGenreCounts(main, { stagedTitles: this.stage, deletedTitles, stagedGenres: genreStage });
         await main.query(`DELETE tg FROM title_genres tg JOIN \`${this.stage}\` s ON s.tid = tg.tid`);
@@ -178,7 +183,8 @@ class Staging implements MergeOutput {
 
   async close(): Promise<void> {
     await this.dropTables().catch(() => {});
-    for (const c of this.connections) c.release();
+    for (const c of Object.values(this.connections)) c.release();
+    this.genres?.release();
   }
 }
 

@@ -1,5 +1,5 @@
 /** What one table's sync needs and what it reports while it runs. */
-import type { Pool, PoolConnection } from "mysql2/promise";
+import type { Pool } from "mysql2/promise";
 import { stageSeconds, type TableStage, type TimedStage } from "../../db/run-states";
 import type { DatasetSpec } from "./datasets";
 import type { LineHasher } from "./hash";
@@ -64,21 +64,4 @@ export async function timed<T>(counters: TableCounters, stage: TimedStage, work:
   } finally {
     counters[stageSeconds[stage]] += (performance.now() - started) / 1000;
   }
-}
-
-/**
- * A connection for long streaming statements. A LOAD DATA of changed rows can wait minutes between rows
- * while an unchanged stretch of a big file goes by, and a key cursor can be paused as long while the
- * merge waits on a load: the server's default net_read_timeout (30 s) / net_write_timeout (60 s) would
- * drop such a connection mid-sync, so they are raised for the session.
- */
-export async function streamingConnection(pool: Pool): Promise<PoolConnection> {
-  const connection = await pool.getConnection();
-  try {
-    await connection.query("SET SESSION net_read_timeout = 3600, net_write_timeout = 3600");
-  } catch (error) {
-    connection.release();
-    throw error;
-  }
-  return connection;
 }

@@ -4,7 +4,7 @@
  */
 import { once } from "node:events";
 import { PassThrough, type Writable } from "node:stream";
-import type { PoolConnection } from "mysql2/promise";
+import type { Pool, PoolConnection } from "mysql2/promise";
 
 export interface LoadResult {
   affectedRows: number;
@@ -33,7 +33,6 @@ export class LoadStream {
   /** Set once mysql2 has asked for the stream (the server requested the file) and listens to it. */
   private taken = false;
   private abortedWith: Error | undefined;
-  bytesWritten = 0;
 
   constructor(connection: PoolConnection, sql: string) {
     this.socket = (connection.connection as unknown as { stream?: Writable }).stream;
@@ -55,7 +54,6 @@ export class LoadStream {
 
   async write(chunk: Buffer): Promise<void> {
     if (chunk.length === 0) return;
-    this.bytesWritten += chunk.length;
     if (!this.stream.write(chunk)) await Promise.race([once(this.stream, "drain"), this.failure]);
     if (this.socket && this.socket.writableLength > maxUnsentBytes) {
       await Promise.race([once(this.socket, "drain"), this.failure]);
@@ -127,4 +125,21 @@ export class RowBatch {
     this.rows = 0;
     return out;
   }
+}
+
+/**
+ * A connection for long streaming statements. A LOAD DATA of changed rows can wait minutes between rows
+ * while an unchanged stretch of a big file goes by, and a key cursor can be paused as long while the
+ * merge waits on a load: the server's default net_read_timeout (30 s) / net_write_timeout (60 s) would
+ * drop such a connection mid-sync, so they are raised for the session.
+ */
+export async function streamingConnection(pool: Pool): Promise<PoolConnection> {
+  const connection = await pool.getConnection();
+  try {
+    await connection.query("SET SESSION net_read_timeout = 3600, net_write_timeout = 3600");
+  } catch (error) {
+    connection.release();
+    throw error;
+  }
+  return connection;
 }
