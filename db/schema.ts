@@ -178,7 +178,7 @@ export const titleRatings = mysqlTable(
 export const genres = mysqlTable("genres", {
   genreId: smallint("genre_id", { unsigned: true }).notNull().primaryKey(),
   genreName: binaryCollatedVarchar("genre_name", { length: 64 }).notNull().unique("genres_genre_name"),
-  /** Titles in the genre, recounted by the engine after each title_basics sync (a COUNT over millions is too slow for a page). */
+  /** Titles in the genre, kept by the engine: recounted after a first build, adjusted by the changed titles of an incremental run (a COUNT over millions is too slow for a page). */
   titleCount: int("title_count", { unsigned: true }).notNull().default(0),
 });
 

@@ -15,7 +15,8 @@ const schema = z.object({
   HOST: withDefault(z.string(), "127.0.0.1"),
   PORT: withDefault(z.coerce.number().int().positive(), 3000),
   /** Port of the private database server (only used when DATABASE_URL is unset). */
-  PRIVATE_DB_PORT: withDefault(z.coerce.number().int().positive(), 33306),
+  /** Unset: 33306, or a free port when that one is taken, remembered in DATA_DIR (lib/db/private-server.ts). */
+  PRIVATE_DB_PORT: optional(z.coerce.number().int().positive()),
   DATA_DIR: withDefault(z.string(), ".data"),
   LOG_DIR: withDefault(z.string(), "logs"),
   LOG_LEVEL: withDefault(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]), "info"),

@@ -2,7 +2,7 @@
  * `npm run bench -- --scale 0.01 [--keep] [--seed N] [--no-key-index-cost]`: in one run on the same server
  * (database `bench`), the floor (the server's own LOAD DATA of the uncompressed files), the engine's first
  * build, an incremental run with nothing changed and one with 1 % changed, as ratios to the floor
- * (design.md §6); the same first build and 1 % run without the text-key indexes, to show what they cost;
+ * (README: Benchmark); the same first build and 1 % run without the text-key indexes, to show what they cost;
  * then typical queries on IMDb's keys against a text-keyed reference schema (`bench_ref`), and the console's
  * genre, title and search pages under 20 concurrent clients while an incremental sync runs.
  * Data is generated once per scale and cached under bench-data/; results go to

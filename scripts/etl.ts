@@ -1,7 +1,9 @@
 /**
  * Command line: `npm run etl -- --mode first-run|incremental --source imdb|sample|local|<folder>
- * [--tables a,b] [--force-deletes] [--json]`. Same engine as the console; a progress bar on a terminal,
- * a summary table at the end, and with --json the run summary as the last line. Exit 0 only on success.
+ * [--tables a,b] [--force-deletes] [--replace] [--json]`. Same engine as the console; a progress bar on a
+ * terminal, a summary table at the end, and with --json the run summary as the last line.
+ * Exit 0 on success, 1 when the sync failed or could not run (a database down), 2 on bad usage (including a
+ * first build over data without --replace), 3 when another sync is running.
  */
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
@@ -17,10 +19,26 @@ import { logToStdout } from "../lib/log";
 import { assertReplaceConfirmed, createRun } from "../lib/runs/control";
 import { ReplaceNotConfirmedError, SyncBusyError } from "../lib/runs/errors";
 
-const usage = `usage: npm run etl -- --mode first-run|incremental --source imdb|sample|local|<folder> [--tables a,b] [--force-deletes] [--json]
+const usage = `usage: npm run etl -- --mode first-run|incremental --source imdb|sample|local|<folder> [--tables a,b] [--force-deletes] [--replace] [--json]
+  --mode first-run     a first build: every table loaded from scratch (--replace to replace tables that hold data)
+  --mode incremental   write only what changed since the last sync
+  --force-deletes      apply deletes even past the deletion guard
 tables: ${tableNames.join(", ")}`;
 
+/** The command line was wrong: exit 2 with the usage. */
+class UsageError extends Error {}
+
 function parse() {
+  try {
+    return parseOptions();
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    // parseArgs' own errors: an unknown option, a missing value.
+    throw new UsageError(`${(error as Error).message}\n${usage}`);
+  }
+}
+
+function parseOptions() {
   const { values } = parseArgs({
     options: {
       mode: { type: "string" },
@@ -36,10 +54,11 @@ function parse() {
     console.log(usage);
     process.exit(0);
   }
-  if (values.mode !== "first-run" && values.mode !== "incremental") throw new Error(`--mode is required.\n${usage}`);
+  if (values.mode !== "first-run" && values.mode !== "incremental")
+    throw new UsageError(`--mode is required.\n${usage}`);
   const tables = values.tables ? values.tables.split(",").map((t) => t.trim()) : [...tableNames];
   const unknown = tables.filter((t) => !isTableName(t));
-  if (unknown.length) throw new Error(`Unknown table(s): ${unknown.join(", ")}.\n${usage}`);
+  if (unknown.length) throw new UsageError(`Unknown table(s): ${unknown.join(", ")}.\n${usage}`);
   return {
     mode: values.mode as RunMode,
     source: values.source ?? "imdb",
@@ -135,8 +154,9 @@ main()
     process.exit(code);
   })
   .catch(async (error: Error) => {
-    const expected = error instanceof SyncBusyError || error instanceof ReplaceNotConfirmedError;
+    const usageError = error instanceof UsageError || error instanceof ReplaceNotConfirmedError;
+    const expected = usageError || error instanceof SyncBusyError;
     console.error(expected ? error.message : `etl: ${error.message}`);
     await closePools().catch(() => {});
-    process.exit(error instanceof SyncBusyError ? 3 : 2);
+    process.exit(error instanceof SyncBusyError ? 3 : usageError ? 2 : 1);
   });

@@ -5,6 +5,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import mysql from "mysql2/promise";
@@ -15,7 +16,55 @@ const dbDir = path.join(dataDir, "mysql");
 const pidFile = path.join(dataDir, "mysqld.pid");
 const credentialsFile = path.join(dataDir, "credentials.json");
 const errorLog = path.join(dataDir, "mysqld.err");
+const portFile = path.join(dataDir, "port");
 const databaseName = "imdb";
+const defaultPort = 33306;
+
+/** Whether nothing listens on the loopback port (another checkout's private server, say). */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+  });
+}
+
+async function anyFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/** The port this checkout's server uses: PRIVATE_DB_PORT if set, else the one remembered in DATA_DIR/port. */
+function knownPort(): number {
+  if (env.PRIVATE_DB_PORT) return env.PRIVATE_DB_PORT;
+  return existsSync(portFile) ? Number(readFileSync(portFile, "utf8").trim()) || defaultPort : defaultPort;
+}
+
+/**
+ * The port for a server about to start. PRIVATE_DB_PORT is taken as given (a clear error if it is busy); else
+ * 33306, or a free port when something else holds it, remembered in DATA_DIR/port for the next start.
+ */
+async function portToStart(): Promise<number> {
+  const port = knownPort();
+  if (await portIsFree(port)) return port;
+  if (env.PRIVATE_DB_PORT) {
+    throw new Error(
+      `PRIVATE_DB_PORT=${port} is in use by another process (\`ss -ltnp 'sport = :${port}'\` shows which); choose another port or unset PRIVATE_DB_PORT.`,
+    );
+  }
+  const free = await anyFreePort();
+  console.log(
+    `Port ${port} is in use by another process: the private database uses ${free} (remembered in ${portFile}).`,
+  );
+  writeFileSync(portFile, String(free));
+  return free;
+}
 
 /** Unix socket paths are limited to ~107 bytes; a deep checkout falls back to the temp folder. */
 function socketPath(): string {
@@ -144,8 +193,8 @@ function credentials(): Credentials {
   return created;
 }
 
-function urlFor(c: Credentials): string {
-  return `mysql://${c.user}:${c.password}@127.0.0.1:${env.PRIVATE_DB_PORT}/${databaseName}`;
+function urlFor(c: Credentials, port: number): string {
+  return `mysql://${c.user}:${c.password}@127.0.0.1:${port}/${databaseName}`;
 }
 
 /** Starts the private server if it is not running and returns its DATABASE_URL. */
@@ -153,7 +202,8 @@ export async function startPrivateDatabase(): Promise<string> {
   mkdirSync(dataDir, { recursive: true });
   const creds = credentials();
   const existing = runningPid();
-  if (existing) return urlFor(creds);
+  if (existing) return urlFor(creds, knownPort());
+  const port = await portToStart();
 
   const binary = serverBinary();
   if (!existsSync(path.join(dbDir, "mysql"))) initialise(binary);
@@ -165,7 +215,7 @@ export async function startPrivateDatabase(): Promise<string> {
       `--datadir=${dbDir}`,
       `--socket=${socketPath()}`,
       `--pid-file=${pidFile}`,
-      `--port=${env.PRIVATE_DB_PORT}`,
+      `--port=${port}`,
       "--bind-address=127.0.0.1",
       "--skip-name-resolve",
       `--log-error=${errorLog}`,
@@ -186,7 +236,7 @@ export async function startPrivateDatabase(): Promise<string> {
   } finally {
     await root.end();
   }
-  return urlFor(creds);
+  return urlFor(creds, port);
 }
 
 /** Stops the private server cleanly (SIGTERM, then waits for the process to exit). */

@@ -76,10 +76,6 @@ export class KeyHashCursor {
     return this.hasOrdering ? ((this.rows[this.index] as [number, number, Buffer])[1] as number) : 0;
   }
 
-  get mergeKey(): number {
-    return this.id * 65536 + this.ordering;
-  }
-
   get hash(): bigint {
     const row = this.rows[this.index] as KeyRow;
     return (row[row.length - 1] as Buffer).readBigUInt64BE(0);

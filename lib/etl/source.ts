@@ -38,7 +38,7 @@ export type SourceFile =
 
 export type DownloadProgress = (bytesDone: number, bytesTotal: number | undefined) => void;
 
-/** Human-readable form of a source setting for the run record. */
+/** Human-readable form of a source setting, for the command line's first line. */
 export function describeSource(source: string, settings: SourceSettings): string {
   if (source === "imdb") return `imdb (${settings.baseUrl})`;
   if (source === "sample") return "sample";

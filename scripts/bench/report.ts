@@ -33,7 +33,7 @@ export interface StepResult {
   rows: number;
   rowsPerSecond: number;
   ratioToFloor: number;
-  /** The design's target for the ratio (design.md section 6); undefined for the floor itself. */
+  /** The target for the ratio (README: Benchmark); undefined for the floor itself. */
   targetRatio?: number;
   peakRssBytes?: number;
   peakRssSource?: string;
