@@ -4,7 +4,7 @@
  * rejected lines. A failed table changes nothing in its table; the run goes on with the others and fails.
  */
 import { and, eq, inArray } from "drizzle-orm";
-import { type EtlRun, etlRuns, etlRunTables } from "../../db/schema";
+import { type EtlRun, etlRuns, etlRunTables, type FinishedRunStatus } from "../../db/schema";
 import { getDb, getPool } from "../db";
 import { env } from "../env";
 import { logger } from "../log";
@@ -12,16 +12,9 @@ import { type DatasetSpec, datasets, isTableName, type TableName, tableNames } f
 import { EtlError } from "./errors";
 import { firstBuild } from "./first-build";
 import { type LineHasher, lineHasher } from "./hash";
+import { countersToRow, Heartbeat, type Tracked } from "./heartbeat";
 import { incrementalSync } from "./incremental";
-import {
-  finishRun,
-  heartbeat,
-  markRunning,
-  type RejectedLine,
-  recordRejects,
-  runSummary,
-  updateTable,
-} from "./run-record";
+import { finishRun, markRunning, runSummary, updateTable } from "./run-record";
 import type { Reject } from "./scan";
 import { locateFile, type SourceSettings } from "./source";
 import { emptyCounters, type TableCounters, timed } from "./table-job";
@@ -68,27 +61,6 @@ export interface ExecuteOptions {
   heartbeatMs?: number;
 }
 
-function countersToRow(c: TableCounters) {
-  return {
-    stage: c.stage,
-    rowsRead: c.read,
-    inserted: c.inserted,
-    updated: c.updated,
-    unchanged: c.unchanged,
-    deleted: c.deleted,
-    deletesWithheld: c.deletesWithheld,
-    rejected: c.rejected,
-    duplicates: c.duplicates,
-    bytesRead: c.bytesRead,
-    bytesTotal: c.bytesTotal,
-    secondsDownload: c.secondsDownload,
-    secondsLoad: c.secondsLoad,
-    secondsApply: c.secondsApply,
-    secondsIndex: c.secondsIndex,
-    message: c.message,
-  };
-}
-
 interface RunContext {
   db: ReturnType<typeof getDb>;
   pool: ReturnType<typeof getPool>;
@@ -96,6 +68,10 @@ interface RunContext {
   settings: EngineSettings;
   hash: LineHasher;
   signal: AbortSignal;
+  controller: AbortController;
+  log: ReturnType<typeof logger>;
+  /** Rejected lines so far in the whole run (MAX_REJECTS). */
+  rejects: number;
 }
 
 /**
@@ -135,11 +111,50 @@ async function syncTable(ctx: RunContext, spec: DatasetSpec, counters: TableCoun
   return true;
 }
 
+/** One table of a run, from start to its final status; a failure is recorded in `failures`, never thrown. */
+async function runTable(ctx: RunContext, beat: Heartbeat, table: TableName, failures: string[]): Promise<void> {
+  const { db, run, settings, log } = ctx;
+  const spec = datasets[table];
+  const counters = emptyCounters();
+  beat.track({ table, counters });
+  await updateTable(db, run.id, table, { status: "running", stage: "locate" });
+  const onReject = (reject: Reject) => {
+    beat.addReject({ table, file: spec.file, ...reject });
+    if (++ctx.rejects > settings.maxRejects && !ctx.controller.signal.aborted) {
+      const message = `More than ${settings.maxRejects} rejected lines (MAX_REJECTS): the run stops.`;
+      ctx.controller.abort(new EtlError("TOO_MANY_REJECTS", message));
+    }
+  };
+  try {
+    if (!(await syncTable(ctx, spec, counters, onReject))) {
+      await updateTable(db, run.id, table, { ...countersToRow(counters), status: "skipped" });
+      return;
+    }
+    counters.stage = "done";
+    await beat.flush();
+    await updateTable(db, run.id, table, { status: "succeeded" });
+    log.info({ table, ...counters }, "table synced");
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    failures.push(`${table}: ${message}`);
+    log.error({ table, err: error }, "table failed");
+    counters.stage = "failed";
+    await beat.flush().catch(() => undefined);
+    await updateTable(db, run.id, table, { status: "failed", error: message }).catch(() => undefined);
+  }
+}
+
+/** How a run ends: cancelled, failed (a table failed, or the run was stopped), or succeeded; and why. */
+function outcome(signal: AbortSignal, failures: string[]): { status: FinishedRunStatus; error?: string } {
+  const reason = signal.reason as Error | undefined;
+  const cancelled = reason instanceof EtlError && reason.code === "CANCELLED";
+  const status = cancelled ? "cancelled" : failures.length > 0 || signal.aborted ? "failed" : "succeeded";
+  return { status, error: status === "succeeded" ? undefined : failures.join("\n") || reason?.message };
+}
+
 /** Runs a queued run to its end and returns its summary. Never throws for a failed sync: the run records it. */
 export async function executeRun(databaseUrl: string, runId: number, options: ExecuteOptions = {}) {
-  const settings = options.settings ?? settingsFromEnv();
   const db = getDb(databaseUrl);
-  const pool = getPool(databaseUrl);
   const [run] = await db.select().from(etlRuns).where(eq(etlRuns.id, runId));
   if (!run) throw new Error(`Run #${runId} does not exist.`);
   const tables = (run.tables ?? "").split(",").filter(isTableName);
@@ -149,75 +164,30 @@ export async function executeRun(databaseUrl: string, runId: number, options: Ex
   log.info({ mode: run.mode, source: run.source, tables: ordered }, "sync started");
 
   const controller = new AbortController();
-  const hash = await lineHasher();
-  let current: { table: TableName; counters: TableCounters } | undefined;
-  let pendingRejects: RejectedLine[] = [];
-  let runRejects = 0;
-  let beating = Promise.resolve();
-
-  const flush = async () => {
-    const rejects = pendingRejects;
-    pendingRejects = [];
-    await recordRejects(db, runId, rejects);
-    if (current) await updateTable(db, runId, current.table, countersToRow(current.counters));
+  const ctx: RunContext = {
+    db,
+    pool: getPool(databaseUrl),
+    run,
+    settings: options.settings ?? settingsFromEnv(),
+    hash: await lineHasher(),
+    signal: controller.signal,
+    controller,
+    log,
+    rejects: 0,
   };
-  const beat = async () => {
-    await flush();
-    const { cancelRequested } = await heartbeat(db, runId);
-    if (cancelRequested && !controller.signal.aborted)
-      controller.abort(new EtlError("CANCELLED", "The sync was cancelled."));
-  };
-  const timer = setInterval(() => {
-    if (current) options.onProgress?.({ runId, ...current });
-    beating = beating.then(beat).catch(() => undefined);
-  }, options.heartbeatMs ?? 1000);
-
-  const context: RunContext = { db, pool, run, settings, hash, signal: controller.signal };
+  const onBeat = options.onProgress && ((tracked: Tracked) => options.onProgress?.({ runId, ...tracked }));
+  const beat = new Heartbeat(db, runId, controller, options.heartbeatMs ?? 1000, onBeat);
   const failures: string[] = [];
   try {
     for (const table of ordered) {
       if (controller.signal.aborted) break;
-      const spec = datasets[table];
-      const counters = emptyCounters();
-      current = { table, counters };
-      await updateTable(db, runId, table, { status: "running", stage: "locate" });
-      const onReject = (reject: Reject) => {
-        pendingRejects.push({ table, file: spec.file, ...reject });
-        if (++runRejects > settings.maxRejects && !controller.signal.aborted) {
-          const message = `More than ${settings.maxRejects} rejected lines (MAX_REJECTS): the run stops.`;
-          controller.abort(new EtlError("TOO_MANY_REJECTS", message));
-        }
-      };
-      try {
-        const synced = await syncTable(context, spec, counters, onReject);
-        if (!synced) {
-          await updateTable(db, runId, table, { ...countersToRow(counters), status: "skipped" });
-          continue;
-        }
-        counters.stage = "done";
-        await beating;
-        await flush();
-        await updateTable(db, runId, table, { status: "succeeded" });
-        log.info({ table, ...counters }, "table synced");
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        failures.push(`${table}: ${message}`);
-        log.error({ table, err: error }, "table failed");
-        counters.stage = "failed";
-        await beating;
-        await flush().catch(() => undefined);
-        await updateTable(db, runId, table, { status: "failed", error: message }).catch(() => undefined);
-      }
+      await runTable(ctx, beat, table, failures);
     }
   } finally {
-    clearInterval(timer);
-    await beating;
+    await beat.stop();
   }
-  const reason = controller.signal.reason;
-  if (controller.signal.aborted) await markNotRun(db, runId, (reason as Error | undefined)?.message);
-  const cancelled = reason instanceof EtlError && reason.code === "CANCELLED";
-  const status = cancelled ? "cancelled" : failures.length > 0 || controller.signal.aborted ? "failed" : "succeeded";
-  const error = status === "succeeded" ? undefined : failures.join("\n") || (reason as Error | undefined)?.message;
+  if (controller.signal.aborted) await markNotRun(db, runId, (controller.signal.reason as Error | undefined)?.message);
+  const { status, error } = outcome(controller.signal, failures);
   await finishRun(db, runId, status, error);
   log.info({ status, error }, "sync finished");
   const summary = await runSummary(db, runId);

@@ -1,0 +1,93 @@
+/**
+ * A run's heartbeat: every interval it saves the rejected lines found since the last beat and the current
+ * table's counters (so the console follows the run live, wherever it runs), records the beat, and aborts
+ * the run when someone asked to cancel it. Beats never overlap.
+ */
+import type { Db } from "../db";
+import type { TableName } from "./datasets";
+import { EtlError } from "./errors";
+import { heartbeat, type RejectedLine, recordRejects, updateTable } from "./run-record";
+import type { TableCounters } from "./table-job";
+
+export interface Tracked {
+  table: TableName;
+  counters: TableCounters;
+}
+
+/** The counters as `etl_run_tables` stores them. */
+export function countersToRow(c: TableCounters) {
+  return {
+    stage: c.stage,
+    rowsRead: c.read,
+    inserted: c.inserted,
+    updated: c.updated,
+    unchanged: c.unchanged,
+    deleted: c.deleted,
+    deletesWithheld: c.deletesWithheld,
+    rejected: c.rejected,
+    duplicates: c.duplicates,
+    bytesRead: c.bytesRead,
+    bytesTotal: c.bytesTotal,
+    secondsDownload: c.secondsDownload,
+    secondsLoad: c.secondsLoad,
+    secondsApply: c.secondsApply,
+    secondsIndex: c.secondsIndex,
+    message: c.message,
+  };
+}
+
+export class Heartbeat {
+  private current: Tracked | undefined;
+  private rejects: RejectedLine[] = [];
+  private beating = Promise.resolve();
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor(
+    private readonly db: Db,
+    private readonly runId: number,
+    private readonly controller: AbortController,
+    intervalMs: number,
+    onBeat?: (tracked: Tracked) => void,
+  ) {
+    this.timer = setInterval(() => {
+      if (this.current) onBeat?.(this.current);
+      this.beating = this.beating.then(() => this.beat()).catch(() => undefined);
+    }, intervalMs);
+  }
+
+  /** The table whose counters the beats save from now on. */
+  track(tracked: Tracked): void {
+    this.current = tracked;
+  }
+
+  addReject(reject: RejectedLine): void {
+    this.rejects.push(reject);
+  }
+
+  /** Waits for a beat in progress, then saves what is pending now. */
+  async flush(): Promise<void> {
+    await this.beating;
+    await this.save();
+  }
+
+  /** Stops beating (after a beat in progress). */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.beating;
+  }
+
+  private async save(): Promise<void> {
+    const rejects = this.rejects;
+    this.rejects = [];
+    await recordRejects(this.db, this.runId, rejects);
+    if (this.current) await updateTable(this.db, this.runId, this.current.table, countersToRow(this.current.counters));
+  }
+
+  private async beat(): Promise<void> {
+    await this.save();
+    const { cancelRequested } = await heartbeat(this.db, this.runId);
+    if (cancelRequested && !this.controller.signal.aborted) {
+      this.controller.abort(new EtlError("CANCELLED", "The sync was cancelled."));
+    }
+  }
+}
