@@ -72,6 +72,29 @@ function scannedRow(
   return { id: key.id, ordering: key.ordering, mergeKey: key.mergeKey, lineNumber, buf, start, end, hash, rejected };
 }
 
+function checkHeader(spec: DatasetSpec, header: Buffer, buf: Buffer, start: number, end: number): void {
+  if (end - start === header.length && buf.compare(header, 0, header.length, start, end) === 0) return;
+  const found = buf.toString("utf8", start, Math.min(end, start + 300));
+  throw new EtlError(
+    "BAD_HEADER",
+    `${spec.file}: the header differs from the expected one.\nexpected: ${header}\nfound:    ${found}`,
+  );
+}
+
+/**
+ * A failure while reading the file, as the run should report it. Every zlib failure (corrupt data, a bad
+ * check, a truncated stream) carries a Z_* code; matching on the message missed some of them ("too many
+ * length or distance symbols", "incorrect data check").
+ */
+function readError(spec: DatasetSpec, error: unknown): unknown {
+  if (error instanceof EtlError) return error;
+  const { message, code } = error as NodeJS.ErrnoException;
+  if (code?.startsWith("Z_")) {
+    return new EtlError("BAD_GZIP", `${spec.file}: the compressed file is corrupt or truncated (${message}).`);
+  }
+  return error;
+}
+
 export async function scanFile(
   input: Readable,
   spec: DatasetSpec,
@@ -97,16 +120,7 @@ export async function scanFile(
   };
 
   const splitter = new LineSplitter((buf, start, end, lineNumber, utf8Checked) => {
-    if (lineNumber === 1) {
-      if (end - start !== header.length || buf.compare(header, 0, header.length, start, end) !== 0) {
-        const found = buf.toString("utf8", start, Math.min(end, start + 300));
-        throw new EtlError(
-          "BAD_HEADER",
-          `${spec.file}: the header differs from the expected one.\nexpected: ${header}\nfound:    ${found}`,
-        );
-      }
-      return;
-    }
+    if (lineNumber === 1) return checkHeader(spec, header, buf, start, end);
     counters.read++;
     const result = check(buf, start, end, utf8Checked);
     if (!result.ok) {
@@ -138,14 +152,7 @@ export async function scanFile(
       }
     }
   } catch (error) {
-    if (error instanceof EtlError) throw error;
-    // Every zlib failure (corrupt data, a bad check, a truncated stream) carries a Z_* code; matching on the
-    // message missed some of them ("too many length or distance symbols", "incorrect data check").
-    const { message, code } = error as NodeJS.ErrnoException;
-    if (code?.startsWith("Z_")) {
-      throw new EtlError("BAD_GZIP", `${spec.file}: the compressed file is corrupt or truncated (${message}).`);
-    }
-    throw error;
+    throw readError(spec, error);
   }
   splitter.finish();
   // An abort during the last chunk (too many rejects in a small file, a late cancel) must still stop the file.
