@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import mysql from "mysql2/promise";
+import { isActiveRunStatus } from "../db/run-states";
 import { migrateDatabase } from "../lib/db/migrate";
 import { resolveDatabaseUrl } from "../lib/db/private-server";
 import { launchBrowser } from "../test/helpers/browser";
@@ -47,7 +48,7 @@ async function sync(baseUrl: string, mode: string): Promise<void> {
   const { id } = (await response.json()) as { id: number };
   await waitFor(`run #${id}`, async () => {
     const run = (await (await fetch(`${baseUrl}/api/runs/${id}`)).json()) as { status: string };
-    return ["succeeded", "failed", "cancelled"].includes(run.status) ? run.status : undefined;
+    return isActiveRunStatus(run.status) ? undefined : run.status;
   });
 }
 

@@ -5,7 +5,7 @@
 import "server-only";
 import { count, desc, eq, inArray, max } from "drizzle-orm";
 import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
-import { etlRuns, etlRunTables, runStatuses } from "@/db/schema";
+import { etlRuns, etlRunTables, finishedRunStatuses, runStatuses } from "@/db/schema";
 import { getDb } from "@/lib/db";
 import { tableSummaries } from "./tables";
 
@@ -47,7 +47,7 @@ function createRegistry(): Registry {
       const [last] = await db
         .select({ id: etlRuns.id })
         .from(etlRuns)
-        .where(inArray(etlRuns.status, ["succeeded", "failed", "cancelled"]))
+        .where(inArray(etlRuns.status, finishedRunStatuses))
         .orderBy(desc(etlRuns.id))
         .limit(1);
       if (!last) return;

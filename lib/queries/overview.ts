@@ -1,7 +1,7 @@
 /** What the overview shows: per table its row count and last sync, and changed rows across recent runs. */
 import "server-only";
 import { desc, eq, inArray, max } from "drizzle-orm";
-import { etlRuns, etlRunTables } from "@/db/schema";
+import { etlRuns, etlRunTables, finishedRunStatuses } from "@/db/schema";
 import { getDb, getPool } from "@/lib/db";
 import type { TableName } from "@/lib/etl/datasets";
 import { tableSummaries } from "@/lib/queries/tables";
@@ -46,7 +46,7 @@ export async function changedRowsByRun(runs = 12): Promise<Record<string, number
   const recent = await db
     .select({ id: etlRuns.id })
     .from(etlRuns)
-    .where(inArray(etlRuns.status, ["succeeded", "failed", "cancelled"]))
+    .where(inArray(etlRuns.status, finishedRunStatuses))
     .orderBy(desc(etlRuns.id))
     .limit(runs);
   const ids = recent.map((r) => r.id).reverse();
