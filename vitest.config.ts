@@ -9,7 +9,7 @@ const alias = {
 export default defineConfig({
   resolve: { alias },
   test: {
-    env: { NODE_ENV: "test", NEXT_TELEMETRY_DISABLED: "1" },
+    env: { NODE_ENV: "test", NEXT_TELEMETRY_DISABLED: "1", ADMIN_PASSWORD: "", ADMIN_TOKEN: "" },
     projects: [
       { resolve: { alias }, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
       {

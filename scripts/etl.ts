@@ -137,7 +137,15 @@ async function main() {
   if (!options.json)
     console.log(`Run #${runId}: ${options.mode} from ${describeSource(options.source, settings.source)}`);
   const bar = progressBar(process.stdout.isTTY && !options.json);
-  const summary = await executeRun(url, runId, { settings, onProgress: bar.update });
+  // SIGTERM / SIGINT cancel the run cleanly: it stops at the next row batch and is recorded as cancelled.
+  const stop = new AbortController();
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: cancelling run #${runId} …`);
+      stop.abort();
+    });
+  }
+  const summary = await executeRun(url, runId, { settings, onProgress: bar.update, stop: stop.signal });
   bar.stop();
   if (!options.json) printTable(summary);
   if (options.json) {

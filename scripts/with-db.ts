@@ -11,5 +11,8 @@ if (!command) {
   process.exit(2);
 }
 const url = await resolveDatabaseUrl();
-const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, DATABASE_URL: url }, shell: false });
+// The tests set the access they test themselves: a shell that exports ADMIN_PASSWORD / ADMIN_TOKEN (as the
+// README's curl example suggests) must not turn them into 401s. An empty value counts as unset (lib/env.ts).
+const env = { ...process.env, DATABASE_URL: url, ADMIN_PASSWORD: "", ADMIN_TOKEN: "", SESSION_SECRET: "" };
+const child = spawn(command, args, { stdio: "inherit", env, shell: false });
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

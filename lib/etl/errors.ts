@@ -7,6 +7,7 @@ export type EtlErrorCode =
   | "DOWNLOAD_TRUNCATED"
   | "TOO_MANY_REJECTS"
   | "CANCELLED"
+  | "SUPERSEDED"
   | "UNSORTED";
 
 export class EtlError extends Error {

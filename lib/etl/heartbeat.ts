@@ -1,7 +1,7 @@
 /**
  * A run's heartbeat: every interval it saves the rejected lines found since the last beat and the current
  * table's counters (so the console follows the run live, wherever it runs), records the beat, and aborts
- * the run when someone asked to cancel it. Beats never overlap.
+ * the run when someone asked to cancel it or ended it meanwhile (superseded). Beats never overlap.
  */
 import type { Db } from "../db";
 import type { TableName } from "./datasets";
@@ -40,6 +40,8 @@ export class Heartbeat {
   private current: Tracked | undefined;
   private rejects: RejectedLine[] = [];
   private beating = Promise.resolve();
+  /** Someone else ended the run (it was marked failed or cancelled): nothing more is written for it. */
+  superseded = false;
   private readonly timer: ReturnType<typeof setInterval>;
 
   constructor(
@@ -77,6 +79,7 @@ export class Heartbeat {
   }
 
   private async save(): Promise<void> {
+    if (this.superseded) return;
     const rejects = this.rejects;
     this.rejects = [];
     await recordRejects(this.db, this.runId, rejects);
@@ -84,9 +87,14 @@ export class Heartbeat {
   }
 
   private async beat(): Promise<void> {
+    if (this.controller.signal.aborted && this.superseded) return;
     await this.save();
-    const { cancelRequested } = await heartbeat(this.db, this.runId);
-    if (cancelRequested && !this.controller.signal.aborted) {
+    const { cancelRequested, superseded } = await heartbeat(this.db, this.runId);
+    if (this.controller.signal.aborted) return;
+    if (superseded) {
+      this.superseded = true;
+      this.controller.abort(new EtlError("SUPERSEDED", "The run was ended by someone else; it stops here."));
+    } else if (cancelRequested) {
       this.controller.abort(new EtlError("CANCELLED", "The sync was cancelled."));
     }
   }

@@ -14,7 +14,7 @@ import { firstBuild } from "./first-build";
 import { type LineHasher, lineHasher } from "./hash";
 import { countersToRow, Heartbeat, type Tracked } from "./heartbeat";
 import { incrementalSync } from "./incremental";
-import { finishRun, markRunning, runSummary, updateTable } from "./run-record";
+import { finishRun, holdRunLock, markRunning, runSummary, updateTable } from "./run-record";
 import type { Reject } from "./scan";
 import { locateFile, type SourceSettings } from "./source";
 import { emptyCounters, type TableCounters, timed } from "./table-job";
@@ -59,6 +59,8 @@ export interface ExecuteOptions {
   settings?: EngineSettings;
   onProgress?: (event: ProgressEvent) => void;
   heartbeatMs?: number;
+  /** Aborting it cancels the run cleanly (the CLI's SIGTERM / SIGINT). */
+  stop?: AbortSignal;
 }
 
 interface RunContext {
@@ -159,14 +161,35 @@ export async function executeRun(databaseUrl: string, runId: number, options: Ex
   if (!run) throw new Error(`Run #${runId} does not exist.`);
   const tables = (run.tables ?? "").split(",").filter(isTableName);
   const ordered = tableNames.filter((t) => tables.includes(t));
-  await markRunning(db, runId);
+  const pool = getPool(databaseUrl);
+  const lock = await holdRunLock(pool, runId);
+  try {
+    await markRunning(db, runId);
+    return await execute(db, pool, run, ordered, options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function execute(
+  db: ReturnType<typeof getDb>,
+  pool: ReturnType<typeof getPool>,
+  run: EtlRun,
+  ordered: TableName[],
+  options: ExecuteOptions,
+) {
+  const runId = run.id;
   const log = logger().child({ runId });
   log.info({ mode: run.mode, source: run.source, tables: ordered }, "sync started");
 
   const controller = new AbortController();
+  const stop = () =>
+    controller.abort(new EtlError("CANCELLED", "The sync was cancelled (the process was asked to stop)."));
+  if (options.stop?.aborted) stop();
+  options.stop?.addEventListener("abort", stop, { once: true });
   const ctx: RunContext = {
     db,
-    pool: getPool(databaseUrl),
+    pool,
     run,
     settings: options.settings ?? settingsFromEnv(),
     hash: await lineHasher(),
@@ -186,10 +209,16 @@ export async function executeRun(databaseUrl: string, runId: number, options: Ex
   } finally {
     await beat.stop();
   }
-  if (controller.signal.aborted) await markNotRun(db, runId, (controller.signal.reason as Error | undefined)?.message);
-  const { status, error } = outcome(controller.signal, failures);
-  await finishRun(db, runId, status, error);
-  log.info({ status, error }, "sync finished");
+  options.stop?.removeEventListener("abort", stop);
+  if (beat.superseded) {
+    log.warn("the run was ended by someone else meanwhile; nothing more is written for it");
+  } else {
+    if (controller.signal.aborted)
+      await markNotRun(db, runId, (controller.signal.reason as Error | undefined)?.message);
+    const { status, error } = outcome(controller.signal, failures);
+    await finishRun(db, runId, status, error);
+    log.info({ status, error }, "sync finished");
+  }
   const summary = await runSummary(db, runId);
   if (!summary) throw new Error(`Run #${runId} disappeared.`);
   return summary;

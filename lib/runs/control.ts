@@ -1,12 +1,14 @@
 /**
  * Run control: a run is queued in `etl_runs` only when no other is queued or running (one sync at a time,
- * serialised by a server lock), a run whose process died is failed first, a first build over tables with
- * data needs a confirmation, and a cancel is a request the engine notices at its next heartbeat.
+ * serialised by a server lock), a run whose process died is failed first (at once: its run lock is free),
+ * a first build over tables with data needs a confirmation, and a cancel is a request the engine notices at
+ * its next heartbeat (or, for a run whose process is gone, marks it cancelled at once).
  */
-import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { activeRunStatuses, etlRuns, etlRunTables, type RunMode } from "../../db/schema";
 import type { Db } from "../db";
 import type { TableName } from "../etl/datasets";
+import { finishRun, runLockName } from "../etl/run-record";
 import { ReplaceNotConfirmedError, SyncBusyError } from "./errors";
 
 export type RunTrigger = "cli" | "web" | "schedule";
@@ -22,18 +24,38 @@ export interface NewRun {
 /** A heartbeat older than this means the process running the sync is gone. */
 export const staleAfterMs = 60_000;
 
-/** Fails runs whose process died (no heartbeat for staleAfterMs) so they do not block new runs. */
+/** Fails runs whose process died (see whyDead) so they do not block new runs. */
 export async function failStaleRuns(db: Db): Promise<void> {
-  const cutoff = new Date(Date.now() - staleAfterMs);
-  await db
-    .update(etlRuns)
-    .set({ status: "failed", finishedAt: new Date(), error: "The process running this sync stopped (no heartbeat)." })
-    .where(
-      and(
-        inArray(etlRuns.status, activeRunStatuses),
-        or(lt(etlRuns.heartbeatAt, cutoff), and(sql`${etlRuns.heartbeatAt} IS NULL`, lt(etlRuns.createdAt, cutoff))),
-      ),
-    );
+  for (const run of await activeRuns(db)) {
+    const why = await whyDead(db, run);
+    if (why) await finishRun(db, run.id, "failed", why);
+  }
+}
+
+async function activeRuns(db: Db) {
+  return db
+    .select({ id: etlRuns.id, status: etlRuns.status, createdAt: etlRuns.createdAt, heartbeatAt: etlRuns.heartbeatAt })
+    .from(etlRuns)
+    .where(inArray(etlRuns.status, activeRunStatuses));
+}
+
+/** Whether the run's server lock is held, i.e. a process is executing it (lib/etl/run-record.ts). */
+async function lockHeld(db: Db, id: number): Promise<boolean> {
+  const [rows] = await db.execute(sql.raw(`SELECT IS_USED_LOCK(${runLockName(id)}) AS holder`));
+  return (rows as unknown as { holder: unknown }[])[0]?.holder != null;
+}
+
+/**
+ * Why an active run is dead, or undefined while it lives. A running run whose lock is free lost its process
+ * (the server frees the lock when the connection drops): known at once. A queued run gets `staleAfterMs` to
+ * be picked up; a heartbeat older than that fails any run (a process that hangs, or runs on another server).
+ */
+async function whyDead(db: Db, run: Awaited<ReturnType<typeof activeRuns>>[number]): Promise<string | undefined> {
+  const age = Date.now() - (run.heartbeatAt ?? run.createdAt).getTime();
+  if (age > staleAfterMs) return "The process running this sync stopped (no heartbeat for a minute).";
+  if (await lockHeld(db, run.id)) return undefined;
+  if (run.status === "running") return "The process running this sync stopped (its server lock was freed).";
+  return undefined;
 }
 
 /** Records a queued run, or throws SyncBusyError when one is active. Serialised by a server lock. */
@@ -73,7 +95,11 @@ export async function requestCancel(db: Db, id: number): Promise<boolean> {
     .update(etlRuns)
     .set({ cancelRequested: true })
     .where(and(eq(etlRuns.id, id), inArray(etlRuns.status, activeRunStatuses)));
-  return result.affectedRows > 0;
+  if (result.affectedRows === 0) return false;
+  // A run whose process is gone would never notice: it is marked cancelled at once.
+  const run = (await activeRuns(db)).find((r) => r.id === id);
+  if (run && (await whyDead(db, run))) await finishRun(db, id, "cancelled", "Cancelled after its process had stopped.");
+  return true;
 }
 
 /** The tables among `tables` that hold rows: a first build over them replaces their contents. */

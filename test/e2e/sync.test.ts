@@ -2,6 +2,7 @@ import mysql from "mysql2/promise";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { tableNames } from "../../lib/etl/datasets";
+import { runLockName } from "../../lib/etl/run-record";
 import { launchBrowser } from "../helpers/browser";
 import { type ConsolePage, openConsole, sampleLineCounts } from "./console-page";
 
@@ -111,6 +112,8 @@ describe("syncing from the console in Chromium", () => {
         "INSERT INTO etl_runs (mode, `trigger`, source, tables, status, heartbeat_at, started_at) VALUES ('incremental', 'cli', 'sample', 'title_basics', 'running', NOW(3), NOW(3))",
       );
       const busyId = (result as { insertId: number }).insertId;
+      // A live run holds its run lock (lib/etl/run-record.ts); without it the run would count as dead.
+      await connection.query(`SELECT GET_LOCK(${runLockName(busyId)}, 0)`);
       session = await openConsole(browser, "/runs");
       const { page } = session;
       const response = page.waitForResponse((r) => r.url().endsWith("/api/runs") && r.request().method() === "POST");
