@@ -121,7 +121,11 @@ export function LiveRun({ runId }: { runId: number }) {
 
   const active = run ? isActiveRunStatus(run.status) : true;
   const requestCancel = async () => {
-    const response = await fetch(`/api/runs/${runId}/cancel`, { method: "POST" });
+    const response = await fetch(`/api/runs/${runId}/cancel`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     setCancel(response.ok ? "sent" : "refused");
   };
 

@@ -36,7 +36,7 @@ export function SyncPanel({ tables, filledTables, localDir, activeRunId }: Props
   const id = useId();
   const dialog = useRef<HTMLDialogElement>(null);
   const [mode, setMode] = useState<StartRunRequest["mode"]>("incremental");
-  const [source, setSource] = useState("sample");
+  const [source, setSource] = useState<StartRunRequest["source"]>("sample");
   const [chosen, setChosen] = useState<TableName[]>([...tables]);
   const [forceDeletes, setForceDeletes] = useState(false);
   const [runId, setRunId] = useState(activeRunId);
@@ -100,7 +100,11 @@ export function SyncPanel({ tables, filledTables, localDir, activeRunId }: Props
         <div className="flex flex-wrap items-end gap-4">
           <label className="flex flex-col gap-1 text-sm">
             <span className="font-medium">Source</span>
-            <select className={input} value={source} onChange={(e) => setSource(e.target.value)}>
+            <select
+              className={input}
+              value={source}
+              onChange={(e) => setSource(e.target.value as StartRunRequest["source"])}
+            >
               <option value="sample">Bundled sample (data/sample)</option>
               <option value="imdb">IMDb (datasets.imdbws.com)</option>
               <option value="local" disabled={!localDir}>

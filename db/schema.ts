@@ -39,6 +39,13 @@ export const binary8 = customType<{ data: Buffer; driverData: Buffer }>({
   toDriver: (value) => value,
 });
 
+/** BINARY(32): SHA-256 digests. */
+const binary32 = customType<{ data: Buffer; driverData: Buffer }>({
+  dataType: () => "binary(32)",
+  fromDriver: (value) => value,
+  toDriver: (value) => value,
+});
+
 /** Text compared byte for byte (genre names that differ only in case are different genres). */
 const binaryCollatedVarchar = customType<{ data: string; config: { length: number } }>({
   dataType: (config) => `varchar(${config?.length ?? 255}) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
@@ -271,3 +278,20 @@ export const etlSources = mysqlTable("etl_sources", {
 export type EtlRun = typeof etlRuns.$inferSelect;
 export type EtlRunTable = typeof etlRunTables.$inferSelect;
 export type EtlReject = typeof etlRejects.$inferSelect;
+
+/**
+ * Console sessions, kept on the server so that logging out, a changed password and an idle timeout end
+ * them. The cookie holds a random token; only its SHA-256 is stored. `credential` is an HMAC (keyed by the
+ * server's session secret) of the password the session was opened with: a new password ends old sessions.
+ */
+export const consoleSessions = mysqlTable(
+  "console_sessions",
+  {
+    tokenHash: binary32("token_hash").notNull().primaryKey(),
+    credential: binary32("credential").notNull(),
+    createdAt: datetime("created_at", { mode: "date", fsp: 3 }).notNull(),
+    lastSeenAt: datetime("last_seen_at", { mode: "date", fsp: 3 }).notNull(),
+    expiresAt: datetime("expires_at", { mode: "date", fsp: 3 }).notNull(),
+  },
+  (t) => [index("console_sessions_expires").on(t.expiresAt)],
+);

@@ -35,6 +35,8 @@ const schema = z.object({
   HTTP_RETRIES: withDefault(z.coerce.number().int().min(0), 3),
   ADMIN_PASSWORD: optional(z.string()),
   ADMIN_TOKEN: optional(z.string()),
+  /** Keys the session credential check; unset: generated once into DATA_DIR/session-secret (mode 0600). */
+  SESSION_SECRET: optional(z.string().min(16)),
   /** Cron expression for scheduled incremental syncs from IMDb, e.g. "30 3 * * *". */
   SYNC_SCHEDULE: optional(z.string()),
 });

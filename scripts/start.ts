@@ -8,6 +8,14 @@ import { resolveDatabaseUrl } from "../lib/db/private-server";
 import { env } from "../lib/env";
 import { buildConsoleIfStale } from "./console-build";
 
+const loopback = ["127.0.0.1", "localhost", "::1"];
+if (!loopback.includes(env.HOST) && !env.ADMIN_PASSWORD && !env.ADMIN_TOKEN) {
+  console.error(
+    `HOST=${env.HOST} would open the console beyond this machine with no login: set ADMIN_PASSWORD (and/or ADMIN_TOKEN) first.`,
+  );
+  process.exit(2);
+}
+
 const dev = process.argv.includes("--dev");
 const url = await resolveDatabaseUrl();
 await migrateDatabase(url);

@@ -5,6 +5,7 @@ import { ImdbFreshness } from "@/components/imdb-freshness";
 import { LoadSampleButton } from "@/components/load-sample-button";
 import { SyncPanel } from "@/components/sync-panel";
 import { EmptyState, link, PageTitle, row, Section, TableWrap, td, tdNum, th, thNum } from "@/components/ui";
+import { requireLogin } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { tableNames } from "@/lib/etl/datasets";
 import { changedRowsByRun, tableOverview } from "@/lib/queries/overview";
@@ -13,6 +14,7 @@ import { activeRunId } from "@/lib/queries/runs";
 export const dynamic = "force-dynamic";
 
 export default async function OverviewPage() {
+  await requireLogin();
   const [tables, changes, active] = await Promise.all([tableOverview(), changedRowsByRun(), activeRunId()]);
   const empty = tables.every((t) => t.rows === 0);
   return (

@@ -10,18 +10,24 @@ import type { Freshness } from "@/lib/etl/freshness";
 import type { RunSummary } from "@/lib/etl/run-record";
 import type { RunRow } from "@/lib/queries/runs";
 
-/** A source: IMDb, the bundled sample, IMDB_LOCAL_DIR, or an absolute folder on the server. */
-export const sourceSchema = z.union([
-  z.enum(["imdb", "sample", "local"]),
-  z.string().regex(/^\//, "a folder source must be an absolute path"),
-]);
+/**
+ * A source from the web: IMDb, the bundled sample, or the folder in IMDB_LOCAL_DIR. Any other folder is for
+ * the command line only: the console must not read whatever file its server can.
+ */
+export const sourceSchema = z.enum(["imdb", "sample", "local"], {
+  error: "source must be imdb, sample or local (another folder only from the command line)",
+});
 
 /** `POST /api/runs` */
 export const startRunSchema = z
   .object({
     mode: z.enum(runModes),
     source: sourceSchema,
-    tables: z.array(z.enum(tableNames)).optional(),
+    tables: z
+      .array(z.enum(tableNames))
+      .max(tableNames.length)
+      .refine((tables) => new Set(tables).size === tables.length, "each table at most once")
+      .optional(),
     forceDeletes: z.boolean().optional(),
     /** A first build over tables that hold data replaces them: it must be confirmed with replace: true. */
     replace: z.boolean().optional(),
@@ -84,6 +90,11 @@ export const apiErrorCodes = [
   "SYNC_BUSY",
   "CONFIRM_REPLACE",
   "NOT_ACTIVE",
+  "THROTTLED",
+  "FORBIDDEN",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "TOO_LARGE",
+  "TOO_MANY_STREAMS",
 ] as const;
 export type ApiErrorCode = (typeof apiErrorCodes)[number];
 export interface ApiErrorBody {

@@ -10,6 +10,11 @@ const statusOf: Record<ApiErrorCode, number> = {
   SYNC_BUSY: 409,
   NOT_ACTIVE: 409,
   CONFIRM_REPLACE: 428,
+  THROTTLED: 429,
+  FORBIDDEN: 403,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  TOO_LARGE: 413,
+  TOO_MANY_STREAMS: 429,
 };
 
 export function apiError(code: ApiErrorCode, message: string, details?: unknown, headers?: HeadersInit): Response {

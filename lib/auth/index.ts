@@ -1,14 +1,22 @@
 /**
- * Who may use the console. People log in with ADMIN_PASSWORD and get a signed session cookie (an expiry
- * and its HMAC-SHA256, keyed by the password, so changing the password ends every session); scripts send
- * `Authorization: Bearer $ADMIN_TOKEN`. With neither variable set, auth is off (the local default).
+ * Who may use the console. People log in with ADMIN_PASSWORD and get a session: a random token in an
+ * HttpOnly, SameSite=Strict cookie, stored on the server (only its SHA-256) with an absolute lifetime and an
+ * idle timeout, ended by logging out or by a new password. Scripts send `Authorization: Bearer $ADMIN_TOKEN`.
+ * With neither variable set, auth is off (the local default) and the console answers loopback names only.
+ * Used by the proxy (every request) and where data is read (defence in depth).
  */
-import "server-only";
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { env } from "../env";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { and, eq, gt, lt } from "drizzle-orm";
+import { consoleSessions } from "@/db/schema";
+import { type Db, getDb } from "@/lib/db";
+import { env } from "@/lib/env";
 
-export const sessionCookie = "imdb_session";
+/** A session ends this long after it began, whatever happens. */
 export const sessionSeconds = 7 * 24 * 3600;
+/** … or this long after its last request. */
+export const idleSeconds = 12 * 3600;
 
 export function authEnabled(): boolean {
   return Boolean(env.ADMIN_PASSWORD || env.ADMIN_TOKEN);
@@ -30,39 +38,103 @@ export function passwordMatches(password: string): boolean {
   return secret !== undefined && sameSecret(password, secret);
 }
 
-function signature(expires: number): string {
-  return createHmac("sha256", `imdb-sync-console:${loginSecret() ?? ""}`)
-    .update(String(expires))
-    .digest("base64url");
-}
-
-/** A cookie value valid for sessionSeconds: `<expiry ms>.<signature>`. */
-export function newSessionValue(now = Date.now()): string {
-  const expires = now + sessionSeconds * 1000;
-  return `${expires}.${signature(expires)}`;
-}
-
-export function sessionIsValid(value: string | undefined, now = Date.now()): boolean {
-  if (!value) return false;
-  const [expiresText, given] = value.split(".");
-  const expires = Number(expiresText);
-  if (!given || !Number.isSafeInteger(expires) || expires < now) return false;
-  return sameSecret(given, signature(expires));
-}
-
 export function bearerIsValid(header: string | null): boolean {
   if (!env.ADMIN_TOKEN || !header?.startsWith("Bearer ")) return false;
   return sameSecret(header.slice("Bearer ".length).trim(), env.ADMIN_TOKEN);
 }
 
-/** An API request is allowed with auth off, a valid bearer token, or a valid session cookie. */
-export function requestIsAuthorized(request: Request): boolean {
+let secret: string | undefined;
+
+/** SESSION_SECRET, or a random one generated once into DATA_DIR (mode 0600) and kept across restarts. */
+function sessionSecret(): string {
+  if (!secret) secret = env.SESSION_SECRET ?? secretFromDataDir();
+  return secret;
+}
+
+function secretFromDataDir(): string {
+  const file = path.resolve(env.DATA_DIR, "session-secret");
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" });
+  }
+  return readFileSync(file, "utf8").trim();
+}
+
+/** Which password a session was opened with, without storing anything a password search could use. */
+function credential(): Buffer {
+  return createHmac("sha256", sessionSecret())
+    .update(`login:${loginSecret() ?? ""}`)
+    .digest();
+}
+
+const tokenHash = (token: string) => createHash("sha256").update(token).digest();
+
+/** The cookie: `__Host-` prefixed (Secure, no Domain, Path=/) behind HTTPS; plain on http://localhost. */
+export function sessionCookieName(secure: boolean): string {
+  return secure ? "__Host-imdb_session" : "imdb_session";
+}
+
+export function cookieAttributes(secure: boolean, maxAge: number): string {
+  return `Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure ? "; Secure" : ""}`;
+}
+
+/** The session token from a Cookie header, under either name. */
+export function sessionToken(cookieHeader: string | null): string | undefined {
+  for (const part of cookieHeader?.split(";") ?? []) {
+    const [name, ...value] = part.trim().split("=");
+    if (name === sessionCookieName(true) || name === sessionCookieName(false)) return value.join("=");
+  }
+  return undefined;
+}
+
+/** Whether the request came over HTTPS (directly, or through a proxy that says so). */
+export function isHttps(request: Request): boolean {
+  return new URL(request.url).protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
+}
+
+/** Opens a session; returns the token for the cookie. Expired sessions are swept on the way. */
+export async function createSession(db: Db = getDb(), now = new Date()): Promise<string> {
+  await db.delete(consoleSessions).where(lt(consoleSessions.expiresAt, now));
+  const token = randomBytes(32).toString("base64url");
+  await db.insert(consoleSessions).values({
+    tokenHash: tokenHash(token),
+    credential: credential(),
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: new Date(now.getTime() + sessionSeconds * 1000),
+  });
+  return token;
+}
+
+/** A live session: not expired, not idle too long, opened with today's password. Touches it at most once a minute. */
+export async function sessionIsValid(token: string | undefined, db: Db = getDb(), now = new Date()): Promise<boolean> {
+  if (!token || token.length > 100) return false;
+  const hash = tokenHash(token);
+  const idleSince = new Date(now.getTime() - idleSeconds * 1000);
+  const [session] = await db
+    .select()
+    .from(consoleSessions)
+    .where(
+      and(
+        eq(consoleSessions.tokenHash, hash),
+        gt(consoleSessions.expiresAt, now),
+        gt(consoleSessions.lastSeenAt, idleSince),
+      ),
+    );
+  if (!session || !timingSafeEqual(session.credential, credential())) return false;
+  if (now.getTime() - session.lastSeenAt.getTime() > 60_000) {
+    await db.update(consoleSessions).set({ lastSeenAt: now }).where(eq(consoleSessions.tokenHash, hash));
+  }
+  return true;
+}
+
+export async function endSession(token: string | undefined, db: Db = getDb()): Promise<void> {
+  if (token) await db.delete(consoleSessions).where(eq(consoleSessions.tokenHash, tokenHash(token)));
+}
+
+/** A request is allowed with auth off, a valid bearer token, or a live session cookie. */
+export async function requestIsAuthorized(request: Request): Promise<boolean> {
   if (!authEnabled()) return true;
   if (bearerIsValid(request.headers.get("authorization"))) return true;
-  const cookie = request.headers
-    .get("cookie")
-    ?.split(";")
-    .map((part) => part.trim())
-    .find((part) => part.startsWith(`${sessionCookie}=`));
-  return sessionIsValid(cookie?.slice(sessionCookie.length + 1));
+  return sessionIsValid(sessionToken(request.headers.get("cookie")));
 }

@@ -1,34 +1,15 @@
-/** Session handling for pages and server actions (next/headers): who is logged in, log in, log out. */
+/** The session check for pages (next/headers): the proxy guards first, pages check again where they read data. */
 import "server-only";
-import { cookies } from "next/headers";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { authEnabled, newSessionValue, passwordMatches, sessionCookie, sessionIsValid, sessionSeconds } from "./index";
+import { authEnabled, sessionIsValid, sessionToken } from "./index";
 
 export async function isLoggedIn(): Promise<boolean> {
   if (!authEnabled()) return true;
-  const store = await cookies();
-  return sessionIsValid(store.get(sessionCookie)?.value);
+  return sessionIsValid(sessionToken((await headers()).get("cookie")));
 }
 
-/** For console pages: sends a visitor without a session to the login page. */
+/** For console pages: sends a visitor without a live session to the login page. */
 export async function requireLogin(): Promise<void> {
   if (!(await isLoggedIn())) redirect("/login");
-}
-
-/** Sets the session cookie when the password is right; false otherwise. */
-export async function logIn(password: string): Promise<boolean> {
-  if (!passwordMatches(password)) return false;
-  const store = await cookies();
-  store.set(sessionCookie, newSessionValue(), {
-    httpOnly: true,
-    sameSite: "lax",
-    path: "/",
-    maxAge: sessionSeconds,
-  });
-  return true;
-}
-
-export async function logOut(): Promise<void> {
-  const store = await cookies();
-  store.delete(sessionCookie);
 }

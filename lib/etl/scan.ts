@@ -74,10 +74,13 @@ function scannedRow(
 
 function checkHeader(spec: DatasetSpec, header: Buffer, buf: Buffer, start: number, end: number): void {
   if (end - start === header.length && buf.compare(header, 0, header.length, start, end) === 0) return;
+  // The found line is shown only if it looks like a header (field names): the run's error is readable in the
+  // console, and a file that is no IMDb file at all must not have its first line echoed there.
   const found = buf.toString("utf8", start, Math.min(end, start + 300));
+  const shown = /^[A-Za-z_ ]+(\t[A-Za-z_ ]+)*$/.test(found) ? found : "(a line that is not a header of field names)";
   throw new EtlError(
     "BAD_HEADER",
-    `${spec.file}: the header differs from the expected one.\nexpected: ${header}\nfound:    ${found}`,
+    `${spec.file}: the header differs from the expected one.\nexpected: ${header}\nfound:    ${shown}`,
   );
 }
 

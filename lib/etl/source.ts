@@ -4,7 +4,7 @@
  * Every source ends as a local file that can be opened again: a download is complete before it is read.
  */
 import { createReadStream, existsSync } from "node:fs";
-import { mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { lstat, mkdir, open, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
@@ -57,18 +57,28 @@ export async function locateFile(
   skipUnchanged = true,
 ): Promise<SourceFile> {
   if (source === "imdb") return download(db, spec, settings, onProgress, signal, skipUnchanged);
-  const folder = source === "sample" ? sampleDir : source === "local" ? settings.localDir : source;
-  if (!folder) throw new EtlError("SOURCE_MISSING", "The local source needs IMDB_LOCAL_DIR to be set.");
-  return findInFolder(folder, spec);
+  if (source === "sample") return findInFolder(sampleDir, spec, true);
+  if (source === "local") {
+    if (!settings.localDir) throw new EtlError("SOURCE_MISSING", "The local source needs IMDB_LOCAL_DIR to be set.");
+    return findInFolder(settings.localDir, spec, true);
+  }
+  return findInFolder(source, spec, false);
 }
 
-async function findInFolder(folder: string, spec: DatasetSpec): Promise<SourceFile> {
+/**
+ * The file in a folder. The folders a console can name (the sample, IMDB_LOCAL_DIR) give regular files only,
+ * resolved inside the folder: no symbolic link out of it, no FIFO or device. A folder given on the command
+ * line is the operator's own choice (the tests feed FIFOs through it).
+ */
+async function findInFolder(folder: string, spec: DatasetSpec, regularOnly: boolean): Promise<SourceFile> {
   const candidates = [spec.file, spec.file.replace(/\.gz$/, "")].map((name) => path.join(folder, name));
   for (const candidate of candidates) {
-    if (existsSync(candidate)) {
-      const { size } = await stat(candidate);
-      return { kind: "file", path: candidate, gzipped: candidate.endsWith(".gz"), bytes: size, downloadSeconds: 0 };
+    if (!existsSync(candidate)) continue;
+    const info = await (regularOnly ? lstat : stat)(candidate);
+    if (regularOnly && !info.isFile()) {
+      throw new EtlError("SOURCE_MISSING", `${path.basename(candidate)} in ${folder} is not a regular file.`);
     }
+    return { kind: "file", path: candidate, gzipped: candidate.endsWith(".gz"), bytes: info.size, downloadSeconds: 0 };
   }
   throw new EtlError("SOURCE_MISSING", `${spec.file} (or its .tsv) was not found in ${folder}.`);
 }

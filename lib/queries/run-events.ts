@@ -11,9 +11,34 @@ import { runSummary } from "@/lib/etl/run-record";
 
 const pollMs = 500;
 const keepAliveMs = 15_000;
+/** A stream ends after this long (EventSource reconnects by itself), and few may be open at once. */
+const maxLifetimeMs = 60 * 60_000;
+const maxStreamsPerClient = 10;
+const maxStreams = 100;
 
-export function runEventStream(runId: number, signal: AbortSignal): ReadableStream<Uint8Array> {
+const cache = globalThis as unknown as { imdbOpenStreams?: Map<string, number> };
+cache.imdbOpenStreams ??= new Map();
+const openStreams = cache.imdbOpenStreams;
+const total = () => [...openStreams.values()].reduce((a, b) => a + b, 0);
+
+/** Takes a stream slot for `client`; undefined when it (or everyone) has too many open. */
+export function takeStreamSlot(client: string): (() => void) | undefined {
+  const own = openStreams.get(client) ?? 0;
+  if (own >= maxStreamsPerClient || total() >= maxStreams) return undefined;
+  openStreams.set(client, own + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const left = (openStreams.get(client) ?? 1) - 1;
+    if (left > 0) openStreams.set(client, left);
+    else openStreams.delete(client);
+  };
+}
+
+export function runEventStream(runId: number, signal: AbortSignal, onClose = () => {}): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
+  const startedAt = Date.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
   return new ReadableStream({
     start(controller) {
@@ -24,6 +49,7 @@ export function runEventStream(runId: number, signal: AbortSignal): ReadableStre
         if (closed) return;
         closed = true;
         clearTimeout(timer);
+        onClose();
         controller.close();
       };
       signal.addEventListener("abort", close);
@@ -51,6 +77,7 @@ export function runEventStream(runId: number, signal: AbortSignal): ReadableStre
             send("end", { status: summary.status });
             return close();
           }
+          if (Date.now() - startedAt > maxLifetimeMs) return close();
         } catch (error) {
           send("error", { message: error instanceof Error ? error.message : String(error) });
         }
@@ -60,6 +87,7 @@ export function runEventStream(runId: number, signal: AbortSignal): ReadableStre
     },
     cancel() {
       clearTimeout(timer);
+      onClose();
     },
   });
 }

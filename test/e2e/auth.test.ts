@@ -1,7 +1,9 @@
 /**
  * Access control, on a second `next start` of the same build with ADMIN_PASSWORD and ADMIN_TOKEN set:
- * pages send people to the login page, the API answers 401 without a session or token.
+ * pages send people to the login page (a client-side navigation request too), the API answers 401 without a
+ * session or token, sessions end on logout and at their expiry, and wrong passwords are throttled.
  */
+import mysql from "mysql2/promise";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type ConsoleServer, startConsole } from "../../scripts/console-server";
@@ -70,5 +72,93 @@ describe("access with ADMIN_PASSWORD and ADMIN_TOKEN set", () => {
     await page.waitForURL(/\/login$/);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  /** Logs in through the API; returns the Cookie header to send. */
+  async function logIn(): Promise<string> {
+    const response = await fetch(`${baseUrl}/api/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ password }),
+    });
+    expect(response.status).toBe(204);
+    const cookie = response.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    return cookie.split(";")[0] ?? "";
+  }
+
+  it("gives a client-side navigation request (RSC) without a session no data, only the way to the login page", async () => {
+    const tree = encodeURIComponent(JSON.stringify(["", { children: ["(console)", { children: ["runs", {}] }] }]));
+    const response = await fetch(`${baseUrl}/runs?_rsc=x`, {
+      headers: { rsc: "1", "next-router-state-tree": tree, "next-url": "/runs" },
+      redirect: "manual",
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get("location")).toMatch(/\/login$/);
+    expect(await response.text()).not.toContain("sample");
+  });
+
+  it("ends a session on logout and at its expiry: the old cookie is refused", async () => {
+    const cookie = await logIn();
+    expect((await fetch(`${baseUrl}/api/runs`, { headers: { cookie } })).status).toBe(200);
+    const logout = await fetch(`${baseUrl}/logout`, {
+      method: "POST",
+      headers: { cookie, origin: baseUrl },
+      redirect: "manual",
+    });
+    expect(logout.status).toBe(303);
+    expect((await fetch(`${baseUrl}/api/runs`, { headers: { cookie } })).status).toBe(401);
+    const page = await fetch(`${baseUrl}/runs`, { headers: { cookie }, redirect: "manual" });
+    expect(page.status).toBe(303);
+
+    const expiring = await logIn();
+    expect((await fetch(`${baseUrl}/api/runs`, { headers: { cookie: expiring } })).status).toBe(200);
+    const connection = await mysql.createConnection({ uri: inject("databaseUrl") });
+    await connection.query("UPDATE console_sessions SET expires_at = NOW(3) - INTERVAL 1 SECOND");
+    await connection.end();
+    expect((await fetch(`${baseUrl}/api/runs`, { headers: { cookie: expiring } })).status).toBe(401);
+
+    const forged = "imdb_session=0000000000000000000000000000000000000000000";
+    expect((await fetch(`${baseUrl}/api/runs`, { headers: { cookie: forged } })).status).toBe(401);
+  });
+
+  it("refuses a cross-site logout and a state change with a foreign Origin even with a session", async () => {
+    const cookie = await logIn();
+    const start = await fetch(`${baseUrl}/api/runs`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/json", origin: "https://attacker.example" },
+      body: JSON.stringify({ mode: "incremental", source: "sample" }),
+    });
+    expect(start.status).toBe(403);
+    const logout = await fetch(`${baseUrl}/logout`, {
+      method: "POST",
+      headers: { cookie, "sec-fetch-site": "cross-site" },
+      redirect: "manual",
+    });
+    expect(logout.status).toBe(403);
+    expect((await fetch(`${baseUrl}/api/runs`, { headers: { cookie } })).status).toBe(200);
+  });
+
+  // Last: it throttles this address for the rest of the run.
+  it("throttles the 6th wrong password in a row with 429 and Retry-After", async () => {
+    const attempt = () =>
+      fetch(`${baseUrl}/api/session`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ password: "guess" }),
+      });
+    for (let i = 0; i < 5; i++) expect((await attempt()).status).toBe(401);
+    const sixth = await attempt();
+    expect(sixth.status).toBe(429);
+    expect(Number(sixth.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await sixth.json()).toMatchObject({ code: "THROTTLED" });
+    // Even the right password waits until the address is let through again.
+    const right = await fetch(`${baseUrl}/api/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ password }),
+    });
+    expect(right.status).toBe(429);
   });
 });

@@ -1,6 +1,8 @@
 /**
  * Cancelling from the page: the run reads a FIFO the test feeds slowly, so it is still running when the
- * button is pressed; the engine notices at its next heartbeat and the page shows the run cancelled.
+ * button is pressed; the engine notices at its next heartbeat and the page shows the run cancelled. The run
+ * executes in this test process, as a command-line sync would (the console follows runs from anywhere;
+ * the API itself takes no folder source).
  */
 import { execFileSync } from "node:child_process";
 import { createWriteStream } from "node:fs";
@@ -10,7 +12,9 @@ import path from "node:path";
 import mysql from "mysql2/promise";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { executeRun } from "../../lib/etl/pipeline";
 import { launchBrowser } from "../helpers/browser";
+import { type EngineRun, queueRun, testSettings } from "../helpers/engine-run";
 import { openConsole, waitForRun } from "./console-page";
 
 const ratings = (from: number, to: number) =>
@@ -31,13 +35,9 @@ describe("cancelling a running sync from the console", () => {
   it("stops the run and shows it cancelled", async () => {
     const fifo = path.join(dir, "title.ratings.tsv");
     execFileSync("mkfifo", [fifo]);
-    const response = await fetch(`${inject("baseUrl")}/api/runs`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ mode: "incremental", source: dir, tables: ["title_ratings"] }),
-    });
-    expect(response.status).toBe(202);
-    const { id } = (await response.json()) as { id: number };
+    const run: EngineRun = { mode: "incremental", source: dir, tables: ["title_ratings"] };
+    const id = await queueRun(inject("databaseUrl"), run);
+    const done = executeRun(inject("databaseUrl"), id, { settings: testSettings(run) });
     const writer = createWriteStream(fifo);
     writer.on("error", () => {});
     let next = 1;
@@ -67,5 +67,6 @@ describe("cancelling a running sync from the console", () => {
       await connection.end();
     }
     expect(await waitForRun(id)).toBe("cancelled");
+    expect((await done).status).toBe("cancelled");
   });
 });

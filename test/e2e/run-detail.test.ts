@@ -1,23 +1,23 @@
 /**
  * The run detail page for runs that went wrong: rejected lines with their reasons, and the error of a
- * failed run. The runs read small folders the test writes, through the API.
+ * failed run. The runs read small folders the test writes, executed in this process as a command-line
+ * sync would be (the API takes no folder source); the console shows them like any other run.
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { executeRun } from "../../lib/etl/pipeline";
 import { launchBrowser } from "../helpers/browser";
+import { type EngineRun, queueRun, testSettings } from "../helpers/engine-run";
 import { ensureSampleLoaded, openConsole, waitForRun } from "./console-page";
 
 async function startFolderRun(folder: string): Promise<number> {
-  const response = await fetch(`${inject("baseUrl")}/api/runs`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ mode: "incremental", source: folder, tables: ["title_ratings"] }),
-  });
-  expect(response.status).toBe(202);
-  return ((await response.json()) as { id: number }).id;
+  const run: EngineRun = { mode: "incremental", source: folder, tables: ["title_ratings"] };
+  const id = await queueRun(inject("databaseUrl"), run);
+  await executeRun(inject("databaseUrl"), id, { settings: testSettings(run) });
+  return id;
 }
 
 describe("run detail of runs that went wrong", () => {

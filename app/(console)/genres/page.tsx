@@ -2,11 +2,13 @@ import Link from "next/link";
 import { formatNumber } from "@/components/format";
 import { GenreChart } from "@/components/genre-chart";
 import { EmptyState, link, PageTitle, row, Section, TableWrap, td, tdNum, th, thNum } from "@/components/ui";
+import { requireLogin } from "@/lib/auth/session";
 import { listGenres } from "@/lib/queries/genres";
 
 export const dynamic = "force-dynamic";
 
 export default async function GenresPage() {
+  await requireLogin();
   const genres = await listGenres();
   return (
     <>

@@ -20,6 +20,7 @@ import {
 } from "@/components/ui";
 import { runModes, runStatuses } from "@/db/schema";
 import { listRunsSchema } from "@/lib/api/contract";
+import { requireLogin } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { tableNames } from "@/lib/etl/datasets";
 import { tableOverview } from "@/lib/queries/overview";
@@ -28,6 +29,7 @@ import { activeRunId, listRuns } from "@/lib/queries/runs";
 export const dynamic = "force-dynamic";
 
 export default async function RunsPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
+  await requireLogin();
   const parsed = listRunsSchema.safeParse(await searchParams);
   const filter = parsed.success ? parsed.data : listRunsSchema.parse({});
   const [{ runs, total }, active, tables] = await Promise.all([listRuns(filter), activeRunId(), tableOverview()]);

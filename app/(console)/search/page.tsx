@@ -14,11 +14,13 @@ import {
   th,
   thNum,
 } from "@/components/ui";
+import { requireLogin } from "@/lib/auth/session";
 import { search } from "@/lib/queries/titles";
 
 export const dynamic = "force-dynamic";
 
 export default async function SearchPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
+  await requireLogin();
   const q = String((await searchParams).q ?? "").slice(0, 200);
   const { titles, people } = await search(q);
   return (

@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 
 /** Per IMDb file: "newer" (IMDb has a file the last sync did not load), "same", or "unknown" with why. */
 export async function GET(request: Request) {
-  if (!requestIsAuthorized(request)) return unauthorized();
+  if (!(await requestIsAuthorized(request))) return unauthorized();
   const body: ImdbStatusResponse = {
     baseUrl: env.IMDB_BASE_URL,
     files: await imdbFreshness(getDb(), env.IMDB_BASE_URL),

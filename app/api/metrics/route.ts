@@ -5,7 +5,7 @@ import { metricsRegistry } from "@/lib/queries/metrics";
 export const dynamic = "force-dynamic";
 
 export async function GET(request: Request) {
-  if (!requestIsAuthorized(request)) return unauthorized();
+  if (!(await requestIsAuthorized(request))) return unauthorized();
   const registry = metricsRegistry();
   return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } });
 }

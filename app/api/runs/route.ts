@@ -7,7 +7,7 @@ import { startSync } from "@/lib/runs/service";
 export const dynamic = "force-dynamic";
 
 export async function POST(request: Request) {
-  if (!requestIsAuthorized(request)) return unauthorized();
+  if (!(await requestIsAuthorized(request))) return unauthorized();
   const parsed = startRunSchema.safeParse(await request.json().catch(() => undefined));
   if (!parsed.success) return badRequest(parsed.error);
   try {
@@ -18,7 +18,7 @@ export async function POST(request: Request) {
 }
 
 export async function GET(request: Request) {
-  if (!requestIsAuthorized(request)) return unauthorized();
+  if (!(await requestIsAuthorized(request))) return unauthorized();
   const parsed = listRunsSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) return badRequest(parsed.error);
   return Response.json(await listRuns(parsed.data));

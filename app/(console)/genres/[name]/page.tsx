@@ -16,6 +16,7 @@ import {
   thNum,
   withParams,
 } from "@/components/ui";
+import { requireLogin } from "@/lib/auth/session";
 import { type GenreFilter, genreTitles, titleTypes } from "@/lib/queries/genres";
 import { genreFilterSchema } from "./schema";
 
@@ -93,6 +94,7 @@ export default async function GenrePage({
   params: Promise<{ name: string }>;
   searchParams: Promise<Record<string, string>>;
 }) {
+  await requireLogin();
   const name = safeDecode((await params).name);
   const filter = genreFilterSchema.parse(await searchParams);
   const result = await genreTitles(name, filter);

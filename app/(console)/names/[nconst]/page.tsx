@@ -1,11 +1,13 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { EmptyState, link, PageTitle, row, Section, TableWrap, td, tdNum, th, thNum } from "@/components/ui";
+import { requireLogin } from "@/lib/auth/session";
 import { nameDetail } from "@/lib/queries/titles";
 
 export const dynamic = "force-dynamic";
 
 export default async function NamePage({ params }: { params: Promise<{ nconst: string }> }) {
+  await requireLogin();
   const { nconst } = await params;
   const detail = await nameDetail(nconst);
   if (!detail) notFound();

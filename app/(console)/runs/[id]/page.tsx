@@ -6,6 +6,7 @@ import { StatusBadge } from "@/components/status-badge";
 import { PageTitle, row, Section, TableWrap, td, tdNum, th, thNum } from "@/components/ui";
 import { isActiveRunStatus } from "@/db/run-states";
 import { runIdSchema } from "@/lib/api/contract";
+import { requireLogin } from "@/lib/auth/session";
 import { runById, runRejects } from "@/lib/queries/runs";
 
 export const dynamic = "force-dynamic";
@@ -14,6 +15,7 @@ const counters = ["read", "inserted", "updated", "unchanged", "deleted", "reject
 const stages = ["download", "load", "apply", "index"] as const;
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
+  await requireLogin();
   const id = runIdSchema.safeParse((await params).id);
   const run = id.success ? await runById(id.data) : undefined;
   if (!run) notFound();

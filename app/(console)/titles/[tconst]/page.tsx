@@ -2,6 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { formatNumber } from "@/components/format";
 import { EmptyState, link, PageTitle, row, Section, TableWrap, td, tdNum, th, thNum } from "@/components/ui";
+import { requireLogin } from "@/lib/auth/session";
 import { titleDetail } from "@/lib/queries/titles";
 
 export const dynamic = "force-dynamic";
@@ -34,6 +35,7 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 }
 
 export default async function TitlePage({ params }: { params: Promise<{ tconst: string }> }) {
+  await requireLogin();
   const { tconst } = await params;
   const title = await titleDetail(tconst);
   if (!title) notFound();

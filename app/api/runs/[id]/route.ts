@@ -6,7 +6,7 @@ import { runById } from "@/lib/queries/runs";
 export const dynamic = "force-dynamic";
 
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  if (!requestIsAuthorized(request)) return unauthorized();
+  if (!(await requestIsAuthorized(request))) return unauthorized();
   const id = runIdSchema.safeParse((await params).id);
   const run = id.success ? await runById(id.data) : undefined;
   return run ? Response.json(run) : notFound("No such run.");

@@ -6,7 +6,7 @@ import { cancelSync } from "@/lib/runs/service";
 export const dynamic = "force-dynamic";
 
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  if (!requestIsAuthorized(request)) return unauthorized();
+  if (!(await requestIsAuthorized(request))) return unauthorized();
   const id = runIdSchema.safeParse((await params).id);
   if (!id.success) return notFound("No such run.");
   if (!(await cancelSync(id.data))) return apiError("NOT_ACTIVE", "This run is not queued or running.");

@@ -1,15 +1,18 @@
 import { runIdSchema } from "@/lib/api/contract";
-import { notFound, unauthorized } from "@/lib/api/errors";
+import { apiError, notFound, unauthorized } from "@/lib/api/errors";
 import { requestIsAuthorized } from "@/lib/auth";
-import { runEventStream } from "@/lib/queries/run-events";
+import { clientAddress } from "@/lib/auth/guard";
+import { runEventStream, takeStreamSlot } from "@/lib/queries/run-events";
 
 export const dynamic = "force-dynamic";
 
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  if (!requestIsAuthorized(request)) return unauthorized();
+  if (!(await requestIsAuthorized(request))) return unauthorized();
   const id = runIdSchema.safeParse((await params).id);
   if (!id.success) return notFound("No such run.");
-  return new Response(runEventStream(id.data, request.signal), {
+  const release = takeStreamSlot(clientAddress(request));
+  if (!release) return apiError("TOO_MANY_STREAMS", "Too many progress streams are open; close some pages.");
+  return new Response(runEventStream(id.data, request.signal, release), {
     headers: {
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-cache, no-transform",
