@@ -1,14 +1,16 @@
 /**
  * Login throttling, per client address and overall: after 5 wrong passwords in a row from one address it
- * must wait (30 s, doubling with each further failure, at most 15 minutes); more than 30 wrong passwords in
- * a minute from everywhere make everyone wait a minute. A right password clears its address. In memory:
- * a restart forgets, which only ever helps the rightful admin.
+ * must wait (30 s, doubling with each further failure, at most 15 minutes); more than 20 wrong passwords in
+ * 5 minutes from everywhere make everyone wait 5 minutes. The address is X-Forwarded-For as Next passes it
+ * on: set by a reverse proxy it is the client's, but a client reaching the console directly can vary it, so
+ * the overall limit is what bounds guessing then (at most 20 tries per 5 minutes). Scripts use ADMIN_TOKEN,
+ * which no throttle touches. In memory: a restart forgets.
  */
 const freeFailures = 5;
 const firstWaitMs = 30_000;
 const longestWaitMs = 15 * 60_000;
-const globalWindowMs = 60_000;
-const globalLimit = 30;
+const globalWindowMs = 5 * 60_000;
+const globalLimit = 20;
 
 interface AddressState {
   failures: number;
