@@ -48,7 +48,7 @@ const emptyAsUnset = (value: unknown) => (value === "" ? undefined : value);
 export const listRunsSchema = z.object({
   status: z.preprocess(emptyAsUnset, z.enum(runStatuses).optional()),
   mode: z.preprocess(emptyAsUnset, z.enum(runModes).optional()),
-  page: z.coerce.number().int().min(1).default(1),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(25),
 });
 export interface ListRunsResponse {
