@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- --scale 0.01 [--keep] [--seed N] [--no-key-index-cost]`: in one run on the same server
- * (database `bench`), the floor (the server's own LOAD DATA of the uncompressed files), the engine's first
- * build, an incremental run with nothing changed and one with 1 % changed, as ratios to the floor
+ * (database `bench`), the floors (the server's own LOAD DATA of the uncompressed files into tables with
+ * primary keys only; then their secondary indexes), the engine's first build (against floor + indexes), an
+ * incremental run with nothing changed and one with 1 % changed (against the floor), as ratios
  * (README: Benchmark); the same first build and 1 % run without the text-key indexes, to show what they cost;
  * then typical queries on IMDb's keys against a text-keyed reference schema (`bench_ref`), and the console's
  * genre, title and search pages under 20 concurrent clients while an incremental sync runs.
@@ -25,7 +26,8 @@ import { type Expected, mutateDataset, readManifest } from "./bench/mutate";
 import { formatQueries, loadReference, runQueries } from "./bench/queries";
 import {
   failedStep,
-  floorStep,
+  floorSeconds,
+  floorSteps,
   formatKeyIndexCost,
   formatSteps,
   formatTableSeconds,
@@ -53,7 +55,8 @@ if (!(scale > 0) || !Number.isInteger(seed)) {
   process.exit(2);
 }
 const share = 0.01;
-const targets = { firstBuild: 1.3, noChange: 0.5, onePercent: 0.6 };
+/** Targets as ratios: the first build against floor + indexes, the incremental runs against the floor. */
+const targets = { firstBuild: 1.1, noChange: 0.1, onePercent: 0.3 };
 
 const dataDir = path.resolve("bench-data", `scale-${scale}-seed-${seed}`);
 const baseDir = path.join(dataDir, "base");
@@ -141,9 +144,9 @@ const totalRows = Object.values(manifest.rows).reduce((a, b) => a + b, 0);
 console.log(`scale ${scale}: ${totalRows.toLocaleString("en-US")} rows in 7 files`);
 
 await freshDatabase(serverUrl, benchUrl);
-console.log("floor: LOAD DATA of the uncompressed files …");
+console.log("floors: LOAD DATA of the uncompressed files (primary keys only), then the secondary indexes …");
 const floor = await measureFloor(benchUrl, baseDir, dataDir);
-const steps: StepResult[] = [floorStep(floor)];
+const steps: StepResult[] = floorSteps(floor);
 
 buildEngine();
 type Run = { step: string; mode: "first-run" | "incremental"; source: string; target?: number; want: Expected };
@@ -151,7 +154,8 @@ async function measure(run: Run): Promise<StepResult> {
   console.log(`${run.step} …`);
   try {
     const result = await runSync({ databaseUrl: benchUrl, mode: run.mode, source: run.source });
-    return syncStep(run.step, result, floor.seconds, run.target, run.want);
+    const against = run.mode === "first-run" ? "floor + indexes" : "floor";
+    return syncStep(run.step, result, { seconds: floorSeconds(floor, against), against }, run.target, run.want);
   } catch (error) {
     return failedStep(run.step, (error as Error).message);
   }
@@ -265,7 +269,11 @@ const results = {
   machine: machine(serverVersion),
   rows: manifest.rows,
   targets: { ...targets, peakRssBytes: peakRssTargetBytes },
-  floor: { method: "LOAD DATA LOCAL INFILE per uncompressed file; row_hash = X'0000000000000000'", ...floor },
+  floor: {
+    method:
+      "LOAD DATA LOCAL INFILE per uncompressed file into the tables with their secondary indexes dropped; row_hash = X'0000000000000000'; then one ALTER TABLE per table adds the indexes (floor + indexes)",
+    ...floor,
+  },
   steps,
   keyIndexes: {
     keyIndexBytes: sizes.keyIndexBytes,

@@ -40,17 +40,17 @@ describe("benchmark checks", () => {
   });
 
   it("pass when every table's counters equal expected.json", () => {
-    const step = syncStep("1 %", result(), 4, 0.6, expected);
+    const step = syncStep("1 %", result(), { seconds: 4, against: "floor" }, 0.6, expected);
     expect(step.problems).toEqual([]);
     expect(step.ratioToFloor).toBe(0.5);
     expect(formatSteps([step])).toMatch(/1 %.*yes$/m);
   });
 
   it("name the table and counter that differ, and a failed run", () => {
-    const step = syncStep("1 %", result({ updated: 4 }), 4, 0.6, expected);
+    const step = syncStep("1 %", result({ updated: 4 }), { seconds: 4, against: "floor" }, 0.6, expected);
     expect(step.problems).toContain("title_basics.updated: 4, expected 3");
     expect(step.problems[0]).toMatch(/wrote 43 rows, expected 42/);
-    const failed = syncStep("1 %", result({ status: "failed" }), 4, 0.6, expected);
+    const failed = syncStep("1 %", result({ status: "failed" }), { seconds: 4, against: "floor" }, 0.6, expected);
     expect(failed.problems[0]).toMatch(/run failed \(exit 1\)/);
     expect(formatSteps([failed])).toMatch(/FAIL/);
   });
