@@ -295,3 +295,15 @@ export const consoleSessions = mysqlTable(
   },
   (t) => [index("console_sessions_expires").on(t.expiresAt)],
 );
+
+/**
+ * The file each table last ended exactly equal to: a fingerprint (size and XXH64 of the compressed bytes)
+ * written after a sync that rejected no line and withheld no delete, and cleared before any sync changes the
+ * table. An incremental run over a file with the same fingerprint skips the table without a row diff.
+ */
+export const etlTableFiles = mysqlTable("etl_table_files", {
+  tableName: varchar("table_name", { length: 32 }).notNull().primaryKey(),
+  fingerprint: varchar("fingerprint", { length: 64 }).notNull(),
+  runId: int("run_id", { unsigned: true }).notNull(),
+  syncedAt: datetime("synced_at", { mode: "date", fsp: 3 }).notNull(),
+});

@@ -10,6 +10,7 @@ import { env } from "../env";
 import { logger } from "../log";
 import { type DatasetSpec, datasets, isTableName, type TableName, tableNames } from "./datasets";
 import { EtlError } from "./errors";
+import { fileFingerprint, forgetFingerprint, knownFingerprint, rememberFingerprint } from "./fingerprint";
 import { firstBuild } from "./first-build";
 import { type LineHasher, lineHasher } from "./hash";
 import { countersToRow, Heartbeat, type Tracked } from "./heartbeat";
@@ -95,6 +96,14 @@ async function syncTable(ctx: RunContext, spec: DatasetSpec, counters: TableCoun
     counters.message = `Skipped: ${file.reason}.`;
     return false;
   }
+  const fingerprint = await timed(counters, "download", () => fileFingerprint(file.path, ctx.signal));
+  if (run.mode === "incremental" && fingerprint && fingerprint === (await knownFingerprint(ctx.db, spec.table))) {
+    counters.stage = "skipped";
+    counters.message = "Skipped: the same bytes as the file of its last exact sync.";
+    return false;
+  }
+  // Cleared before anything can change the table, written again only once it equals this file.
+  await forgetFingerprint(ctx.db, spec.table);
   counters.bytesRead = 0;
   counters.bytesTotal = file.bytes;
   const job = {
@@ -110,6 +119,9 @@ async function syncTable(ctx: RunContext, spec: DatasetSpec, counters: TableCoun
   };
   await (run.mode === "first-run" ? firstBuild(job) : incrementalSync(job));
   await file.remember?.();
+  if (fingerprint && counters.rejected === 0 && counters.deletesWithheld === 0) {
+    await rememberFingerprint(ctx.db, spec.table, fingerprint, run.id);
+  }
   return true;
 }
 

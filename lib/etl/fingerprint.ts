@@ -1,0 +1,45 @@
+/**
+ * Whether a file is byte for byte the one a table was last synced from exactly: a fingerprint of the file as
+ * it is stored (compressed or not), kept in `etl_table_files`. The protocol keeps it honest: the fingerprint is
+ * cleared before a sync may change the table and written only after one that left the table equal to the
+ * file (no rejected line, no withheld delete), so a matching fingerprint means a diff would find nothing.
+ */
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { eq } from "drizzle-orm";
+import xxhash from "xxhash-wasm";
+import { etlTableFiles } from "../../db/schema";
+import type { Db } from "../db";
+import type { TableName } from "./datasets";
+
+/**
+ * `<bytes>:<XXH64 hex>` of the file, read once as a stream (about a second per GB); undefined for anything
+ * but a regular file (a FIFO cannot be read twice), which is then always diffed.
+ */
+export async function fileFingerprint(path: string, signal?: AbortSignal): Promise<string | undefined> {
+  if (!(await stat(path)).isFile()) return undefined;
+  const hasher = (await xxhash()).create64();
+  let bytes = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, signal }) as AsyncIterable<Buffer>) {
+    hasher.update(chunk);
+    bytes += chunk.length;
+  }
+  return `${bytes}:${hasher.digest().toString(16).padStart(16, "0")}`;
+}
+
+export async function knownFingerprint(db: Db, table: TableName): Promise<string | undefined> {
+  const [row] = await db.select().from(etlTableFiles).where(eq(etlTableFiles.tableName, table));
+  return row?.fingerprint;
+}
+
+export async function forgetFingerprint(db: Db, table: TableName): Promise<void> {
+  await db.delete(etlTableFiles).where(eq(etlTableFiles.tableName, table));
+}
+
+export async function rememberFingerprint(db: Db, table: TableName, fingerprint: string, runId: number) {
+  const row = { tableName: table, fingerprint, runId, syncedAt: new Date() };
+  await db
+    .insert(etlTableFiles)
+    .values(row)
+    .onDuplicateKeyUpdate({ set: { fingerprint, runId, syncedAt: row.syncedAt } });
+}
