@@ -3,22 +3,11 @@
  * screenshots and the benchmark's load test. Returns once /api/health answers.
  */
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
+import { freePort } from "../lib/free-port";
 
 export interface ConsoleServer {
   baseUrl: string;
   stop(): void;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 /** Polls `probe` until it returns a value, or fails after `timeoutMs`. */

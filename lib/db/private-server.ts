@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import mysql from "mysql2/promise";
 import { env } from "../env";
+import { freePort } from "../free-port";
 
 const dataDir = path.resolve(env.DATA_DIR);
 const dbDir = path.join(dataDir, "mysql");
@@ -26,17 +27,6 @@ function portIsFree(port: number): Promise<boolean> {
     const probe = createServer();
     probe.once("error", () => resolve(false));
     probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
-  });
-}
-
-async function anyFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
   });
 }
 
@@ -58,7 +48,7 @@ async function portToStart(): Promise<number> {
       `PRIVATE_DB_PORT=${port} is in use by another process (\`ss -ltnp 'sport = :${port}'\` shows which); choose another port or unset PRIVATE_DB_PORT.`,
     );
   }
-  const free = await anyFreePort();
+  const free = await freePort();
   console.log(
     `Port ${port} is in use by another process: the private database uses ${free} (remembered in ${portFile}).`,
   );

@@ -4,6 +4,7 @@
  * bench can time the engine both ways in one run.
  */
 import mysql from "mysql2/promise";
+import { tableNames } from "../../lib/etl/datasets";
 
 /** Secondary indexes whose column is a generated one: the text-key indexes. */
 const keyIndexesSql = `SELECT DISTINCT s.table_name AS t, s.index_name AS i
@@ -44,16 +45,7 @@ export interface KeyIndexSizes {
   perIndex: Record<string, number>;
 }
 
-const mirrorTables = [
-  "name_basics",
-  "title_basics",
-  "title_akas",
-  "title_crew",
-  "title_episode",
-  "title_principals",
-  "title_ratings",
-  "title_genres",
-];
+const mirrorTables = [...tableNames, "title_genres"];
 
 /** Sizes from InnoDB's persistent index statistics (pages × page size), fresh after ANALYZE TABLE. */
 export function keyIndexSizes(url: string): Promise<KeyIndexSizes> {
