@@ -41,12 +41,13 @@ export function TableWrap({ children, label }: { children: React.ReactNode; labe
   );
 }
 
-export const th = "px-3 py-2 font-medium text-slate-600 dark:text-slate-300 whitespace-nowrap";
-export const td = "px-3 py-2";
-export const tdNum = "px-3 py-2 text-right tabular-nums whitespace-nowrap";
-export const thNum = `${th} text-right`;
-export const row = "border-t border-slate-200 dark:border-slate-800";
-export const link = "text-blue-700 underline-offset-2 hover:underline dark:text-blue-300";
+/** Table and link styles: short classes defined once in app/globals.css (they repeat on every row). */
+export const th = "cell-head";
+export const td = "cell";
+export const tdNum = "cell-num";
+export const thNum = "cell-head text-right";
+export const row = "row-line";
+export const link = "link";
 export const button =
   "inline-flex items-center justify-center rounded-md bg-blue-700 px-4 py-2 text-sm font-medium text-white hover:bg-blue-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-700 disabled:opacity-50";
 export const buttonSecondary =
