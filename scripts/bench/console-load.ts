@@ -8,6 +8,7 @@
 import autocannon from "autocannon";
 import { buildConsoleIfStale } from "../console-build";
 import { startConsole } from "../console-server";
+import { textTable } from "./text-table";
 
 export interface PageLoad {
   page: string;
@@ -141,13 +142,5 @@ export function formatConsoleLoad(loads: PageLoad[], connections: number): strin
     String(l.non2xx),
     `${Math.round(l.syncOverlap * 100)} %`,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
-  return [
-    `${connections} concurrent clients per page`,
-    line(header),
-    line(widths.map((w) => "-".repeat(w))),
-    ...rows.map(line),
-  ].join("\n");
+  return `${connections} concurrent clients per page\n${textTable(header, rows)}`;
 }

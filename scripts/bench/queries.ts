@@ -6,6 +6,7 @@
  */
 import mysql from "mysql2/promise";
 import { datasets, type TableName } from "../../lib/etl/datasets";
+import { textTable } from "./text-table";
 
 /** Keys picked from the loaded data (untimed) so that each query has rows to find. */
 export interface Picks {
@@ -276,10 +277,7 @@ export function formatQueries(results: QueryResult[]): string {
     r.plan,
     r.problems.length > 0 ? "FAIL" : "yes",
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
-  const out = [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+  const out = [textTable(header, rows, [0, 4])];
   for (const r of results) for (const p of r.problems) out.push(`  ${r.name}: ${p}`);
   return out.join("\n");
 }

@@ -7,6 +7,7 @@ import type { TableName } from "../../lib/etl/datasets";
 import type { FloorResult } from "./floor";
 import type { Expected } from "./mutate";
 import { rowsWritten, type SyncResult } from "./sync";
+import { textTable } from "./text-table";
 
 export interface Machine {
   cpu: string;
@@ -167,10 +168,7 @@ export function formatSteps(steps: StepResult[]): string {
       s.problems.length > 0 ? "FAIL" : ratioOk && rssOk ? "yes" : "slow",
     ];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
-  const out = [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+  const out = [textTable(header, rows)];
   for (const s of steps) for (const p of s.problems.slice(0, 20)) out.push(`  ${s.step}: ${p}`);
   return out.join("\n");
 }
@@ -216,8 +214,5 @@ export function formatTableSeconds(floor: FloorResult, steps: StepResult[]): str
       return total.toFixed(2);
     }),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+  return textTable(header, rows);
 }
