@@ -74,8 +74,10 @@ export function sessionCookieName(secure: boolean): string {
   return secure ? "__Host-imdb_session" : "imdb_session";
 }
 
-export function cookieAttributes(secure: boolean, maxAge: number): string {
-  return `Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure ? "; Secure" : ""}`;
+/** The Set-Cookie value for the session token (an empty token with maxAge 0 deletes the cookie). */
+export function sessionSetCookie(secure: boolean, token: string, maxAge: number): string {
+  const attributes = `Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure ? "; Secure" : ""}`;
+  return `${sessionCookieName(secure)}=${token}; ${attributes}`;
 }
 
 /** The session token from a Cookie header, under either name. */

@@ -79,7 +79,7 @@ export class Heartbeat {
   }
 
   private async save(): Promise<void> {
-    if (this.superseded) return;
+    if (this.superseded) return; // flush() after the run was ended elsewhere writes nothing either
     const rejects = this.rejects;
     this.rejects = [];
     await recordRejects(this.db, this.runId, rejects);
@@ -87,7 +87,7 @@ export class Heartbeat {
   }
 
   private async beat(): Promise<void> {
-    if (this.controller.signal.aborted && this.superseded) return;
+    if (this.superseded) return;
     await this.save();
     const { cancelRequested, superseded } = await heartbeat(this.db, this.runId);
     if (this.controller.signal.aborted) return;

@@ -5,10 +5,10 @@
  */
 import "server-only";
 import { Worker } from "node:worker_threads";
-import { isActiveRunStatus, type RunMode } from "../../db/schema";
+import type { RunMode } from "../../db/schema";
 import { databaseUrl, getDb } from "../db";
 import { type TableName, tableNames } from "../etl/datasets";
-import { finishRun, runSummary } from "../etl/run-record";
+import { finishRun } from "../etl/run-record";
 import { logger } from "../log";
 import { assertReplaceConfirmed, createRun, requestCancel } from "./control";
 
@@ -47,10 +47,8 @@ export async function startSync(request: StartSync): Promise<number> {
     if (settled) return;
     settled = true;
     logger().error({ runId, message }, "sync worker failed");
-    const summary = await runSummary(db, runId).catch(() => undefined);
-    if (summary && isActiveRunStatus(summary.status)) {
-      await finishRun(db, runId, "failed", message).catch(() => undefined);
-    }
+    // finishRun only ends a run that is still queued or running (guarded in SQL).
+    await finishRun(db, runId, "failed", message).catch(() => undefined);
   };
   worker.on("message", (message: { type: string; message?: string }) => {
     if (message.type === "done") settled = true;

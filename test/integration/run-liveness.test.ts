@@ -69,14 +69,20 @@ describe("run liveness", () => {
     await db?.drop();
   });
 
-  it("lets a new sync start at once after the running one was killed with SIGKILL, and the new one is exact", async () => {
-    const { folder, writer } = await slowSource(dir, "killed");
+  /** `npm run etl` on a slow source, once its run is running. */
+  async function runningCli(name: string) {
+    const { folder, writer } = await slowSource(dir, name);
     const child = cli(db.url, folder);
     children.push(child);
-    const killedId = await waitFor("the CLI's run to be running", async () => {
+    const id = await waitFor("the CLI's run to be running", async () => {
       const [run] = await getDb(db.url).select().from(etlRuns).where(eq(etlRuns.status, "running"));
       return run?.id;
     });
+    return { child, id, writer };
+  }
+
+  it("lets a new sync start at once after the running one was killed with SIGKILL, and the new one is exact", async () => {
+    const { child, id: killedId, writer } = await runningCli("killed");
     child.kill("SIGKILL");
     await new Promise((resolve) => child.once("exit", resolve));
     writer.destroy();
@@ -105,13 +111,7 @@ describe("run liveness", () => {
   });
 
   it("cancels cleanly on SIGTERM: the run is recorded as cancelled and the CLI exits 1", async () => {
-    const { folder, writer } = await slowSource(dir, "terminated");
-    const child = cli(db.url, folder);
-    children.push(child);
-    const id = await waitFor("the CLI's run to be running", async () => {
-      const [run] = await getDb(db.url).select().from(etlRuns).where(eq(etlRuns.status, "running"));
-      return run?.id;
-    });
+    const { child, id, writer } = await runningCli("terminated");
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     child.kill("SIGTERM");
     // The engine notices between chunks: one more line lets the scan reach its next check.

@@ -1,13 +1,6 @@
 import { z } from "zod";
 import { apiError, badRequest } from "@/lib/api/errors";
-import {
-  cookieAttributes,
-  createSession,
-  isHttps,
-  passwordMatches,
-  sessionCookieName,
-  sessionSeconds,
-} from "@/lib/auth";
+import { createSession, isHttps, passwordMatches, sessionSeconds, sessionSetCookie } from "@/lib/auth";
 import { clientAddress } from "@/lib/auth/guard";
 import { loginThrottle } from "@/lib/auth/throttle";
 import { logger } from "@/lib/log";
@@ -36,6 +29,8 @@ export async function POST(request: Request) {
   loginThrottle.succeeded(address);
   const secure = isHttps(request);
   const token = await createSession();
-  const cookie = `${sessionCookieName(secure)}=${token}; ${cookieAttributes(secure, sessionSeconds)}`;
-  return new Response(null, { status: 204, headers: { "set-cookie": cookie } });
+  return new Response(null, {
+    status: 204,
+    headers: { "set-cookie": sessionSetCookie(secure, token, sessionSeconds) },
+  });
 }
