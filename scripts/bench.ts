@@ -7,7 +7,8 @@
  * then typical queries on IMDb's keys against a text-keyed reference schema (`bench_ref`), and the console's
  * genre, title and search pages under 20 concurrent clients while an incremental sync runs.
  * Data is generated once per scale and cached under bench-data/; results go to
- * bench-results/latest-<scale>.json. --keep leaves the `bench` and `bench_ref` databases in place afterwards.
+ * bench-results/latest-<scale>.json. --keep leaves the `bench` and `bench_ref` databases in place afterwards;
+ * --no-queries (which also leaves out the console load) keeps the disk used to one mirror, as at full size.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -46,12 +47,15 @@ const { values } = parseArgs({
     keep: { type: "boolean", default: false },
     "no-key-index-cost": { type: "boolean", default: false },
     "no-console-load": { type: "boolean", default: false },
+    "no-queries": { type: "boolean", default: false },
   },
 });
 const scale = Number(values.scale);
 const seed = Number(values.seed);
 if (!(scale > 0) || !Number.isInteger(seed)) {
-  console.error("usage: npm run bench -- --scale S [--seed N] [--keep] [--no-key-index-cost] [--no-console-load]");
+  console.error(
+    "usage: npm run bench -- --scale S [--seed N] [--keep] [--no-key-index-cost] [--no-queries] [--no-console-load]",
+  );
   process.exit(2);
 }
 const share = 0.01;
@@ -198,14 +202,20 @@ steps.push(...withoutKeyIndexes);
 
 const sizes = await keyIndexSizes(benchUrl);
 const keyIndexCost: KeyIndexCost = { ...sizes, with: steps, without: withoutKeyIndexes };
-console.log("queries: loading the text-keyed reference schema …");
-const referenceSeconds = await loadReference(serverUrl, "bench", "bench_ref");
-const queries = await runQueries(benchUrl, withDatabase(serverUrl, "bench_ref"));
+/** The reference schema doubles the disk used: at full size, --no-queries leaves it out. */
+let queryResults: { referenceSeconds: number; run: Awaited<ReturnType<typeof runQueries>> } | undefined;
+if (!values["no-queries"]) {
+  console.log("queries: loading the text-keyed reference schema …");
+  const referenceSeconds = await loadReference(serverUrl, "bench", "bench_ref");
+  queryResults = { referenceSeconds, run: await runQueries(benchUrl, withDatabase(serverUrl, "bench_ref")) };
+}
 
 /** The console's pages under load while a sync (back to the base files: another 1 % change) runs. */
 const loadClients = 20;
 let consoleLoad: { pages: PageLoad[]; sync?: StepResult } | undefined;
-if (!values["no-console-load"]) {
+// The console pages are chosen by the queries' picks, so --no-queries leaves the console load out too.
+const queries = queryResults?.run;
+if (queries && !values["no-console-load"]) {
   console.log(`console: ${loadClients} clients per page while an incremental sync runs …`);
   const searchText = await onServer(benchUrl, async (c) => {
     const [rows] = await c.query("SELECT LEFT(primaryTitle, 3) AS q FROM bench.title_basics WHERE tconst = ?", [
@@ -248,9 +258,11 @@ if (!values.keep) {
 
 console.log(`\n${formatSteps(steps)}\n\nseconds per table\n${formatTableSeconds(floor, steps)}`);
 console.log(`\ntext-key indexes\n${formatKeyIndexCost(keyIndexCost)}`);
-console.log(
-  `\nqueries on IMDb's keys (median of 5 after a warm-up; reference schema loaded in ${referenceSeconds.toFixed(1)} s)\n${formatQueries(queries.results)}`,
-);
+if (queryResults) {
+  console.log(
+    `\nqueries on IMDb's keys (median of 5 after a warm-up; reference schema loaded in ${queryResults.referenceSeconds.toFixed(1)} s)\n${formatQueries(queryResults.run.results)}`,
+  );
+}
 if (consoleLoad) {
   const sync = consoleLoad.sync;
   console.log(
@@ -280,7 +292,11 @@ const results = {
     tablesBytes: sizes.tablesBytes,
     perIndex: sizes.perIndex,
   },
-  queries: { referenceSchemaSeconds: referenceSeconds, picks: queries.picks, results: queries.results },
+  queries: queries && {
+    referenceSchemaSeconds: queryResults?.referenceSeconds,
+    picks: queries.picks,
+    results: queries.results,
+  },
   consoleLoad: consoleLoad && {
     clients: loadClients,
     pages: consoleLoad.pages,
@@ -298,5 +314,5 @@ console.log(
     .join(" ")} at the end (on ${results.machine.cores} cores)\nwrote ${out}`,
 );
 await lock.end();
-const failed = steps.some((s) => s.problems.length > 0) || queries.results.some((q) => q.problems.length > 0);
+const failed = steps.some((s) => s.problems.length > 0) || (queries?.results ?? []).some((q) => q.problems.length > 0);
 process.exitCode = failed ? 1 : 0;
