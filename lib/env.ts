@@ -25,6 +25,8 @@ const schema = z.object({
   IMDB_LOCAL_DIR: optional(z.string()),
   /** Where downloaded .tsv.gz files are kept between runs (conditional GET needs them). */
   DOWNLOAD_DIR: optional(z.string()),
+  /** The kept copy of each table's last exactly synced file (the next incremental run diffs against it). */
+  KEPT_DIR: optional(z.string()),
   /** Rows per staging batch; bounds memory whatever the file size. */
   CHUNK_ROWS: withDefault(z.coerce.number().int().min(100), 20000),
   /** A file that shrinks by more than this share against the last good sync keeps its deletes back. */

@@ -7,8 +7,7 @@ export type EtlErrorCode =
   | "DOWNLOAD_TRUNCATED"
   | "TOO_MANY_REJECTS"
   | "CANCELLED"
-  | "SUPERSEDED"
-  | "UNSORTED";
+  | "SUPERSEDED";
 
 export class EtlError extends Error {
   constructor(

@@ -43,11 +43,9 @@ export class GenreRegistry {
     return result;
   }
 
-  /** Adds the title_genres rows (`tid\tgenre_id`) of one title.basics line to a batch. */
-  addTitleGenres(row: ScannedRow, batch: RowBatch): void {
-    for (const id of this.idsFor(fieldText(row.buf, row.start, row.end, genresField))) {
-      batch.addText(`${row.id}\t${id}\n`);
-    }
+  /** Adds the title_genres rows (`tid\tgenre_id`) of one title to a batch. */
+  addTitleGenres(tid: number, genres: string | null, batch: RowBatch): void {
+    for (const id of this.idsFor(genres)) batch.addText(`${tid}\t${id}\n`);
   }
 
   /** Writes the genre names seen for the first time in this run. */
@@ -88,8 +86,14 @@ export class GenreSink {
     this.load = new LoadStream(this.connection, loadGenreRowsSql(this.target));
   }
 
+  /** The genres of one title.basics line. */
   add(title: ScannedRow): void {
-    this.registry.addTitleGenres(title, this.rows);
+    this.addGenres(title.id, fieldText(title.buf, title.start, title.end, genresField));
+  }
+
+  /** The genres of one title, given as the `genres` column's text. */
+  addGenres(tid: number, genres: string | null): void {
+    this.registry.addTitleGenres(tid, genres, this.rows);
   }
 
   /** Hands the rows collected so far to the load (waits when the server falls behind). */

@@ -4,13 +4,14 @@
  * kept in step for those titles only. An unchanged file writes nothing; the deletion guard can hold
  * deletes back.
  */
-import type { PoolConnection } from "mysql2/promise";
+import type { PoolConnection, RowDataPacket } from "mysql2/promise";
 import { KeyHashCursor } from "./cursor";
-import { EtlError } from "./errors";
 import { adjustGenreCounts, GenreSink, removeEmptyGenres } from "./genres";
 import { hashHex } from "./hash";
+import { dropIndexesSql, secondaryIndexes } from "./indexes";
+import { KeptFileCursor, KeptFileUnusable } from "./kept-file";
 import { LoadStream, RowBatch, streamingConnection } from "./load-stream";
-import { KeyMerge, type MergeOutput } from "./merge";
+import { type KeyCursor, KeyMerge, type MergeOutput } from "./merge";
 import { type ScannedRow, scanFile } from "./scan";
 import { openBytes } from "./source";
 import {
@@ -20,9 +21,10 @@ import {
   loadKeysSql,
   loadRowsSql,
   selectKeyHashesSql,
+  storedColumns,
   upsertSql,
 } from "./sql";
-import { type TableCounters, type TableJob, timed } from "./table-job";
+import { emptyCounters, type TableCounters, type TableJob, timed } from "./table-job";
 
 const genreStage = "_stage_title_genres";
 
@@ -85,6 +87,10 @@ class Staging implements MergeOutput {
 
   get reader(): PoolConnection {
     return this.connections.reader;
+  }
+
+  get deletesConnection(): PoolConnection {
+    return this.connections.deletes;
   }
 
   private async createTables(): Promise<void> {
@@ -181,6 +187,33 @@ class Staging implements MergeOutput {
     }
   }
 
+  /**
+   * The genre rows of the staged titles, read back from the stage table: the unsorted path stages its rows in
+   * SQL, not from the scan.
+   */
+  async stageGenresOfStagedTitles(): Promise<void> {
+    const genres = this.genres;
+    if (!genres) return;
+    genres.start();
+    try {
+      for (let after = -1; ; ) {
+        const [rows] = await this.main.query<RowDataPacket[]>(
+          `SELECT tid, genres FROM \`${this.stage}\` WHERE tid > ? ORDER BY tid LIMIT 10000`,
+          [after],
+        );
+        const last = rows.at(-1);
+        if (!last) break;
+        for (const row of rows) genres.addGenres(Number(row.tid), row.genres === null ? null : String(row.genres));
+        after = Number(last.tid);
+        await genres.flush();
+      }
+      await genres.end();
+    } catch (error) {
+      await genres.abort(error as Error);
+      throw error;
+    }
+  }
+
   async close(): Promise<void> {
     await this.dropTables().catch(() => {});
     for (const c of Object.values(this.connections)) c.release();
@@ -188,13 +221,79 @@ class Staging implements MergeOutput {
   }
 }
 
+/** The table side of the merge: the table itself, or the kept file it equals. */
+interface TableSide extends KeyCursor {
+  /** Rows read so far: all of the table's rows once the merge is done (the deletion guard's base). */
+  readonly seen: number;
+  close(): void;
+}
+
+/** The new file is not in key order: the merge cannot go on, the database compares instead (compareUnsorted). */
+class FileNotSorted extends Error {}
+
+/**
+ * Incremental sync of one table. The fastest valid path is taken: the new file diffed against the kept file
+ * of the table's last exact sync (no table read), else against the table itself, else, for a file not in key
+ * order, a comparison in the database. A path that turns out not to hold hands over to the next, which starts
+ * again with fresh counters (nothing was applied yet); rejected lines already reported are not reported twice.
+ */
 export async function incrementalSync(job: TableJob): Promise<void> {
+  let reportedThrough = 0;
+  const pass: TableJob = {
+    ...job,
+    onReject: (reject) => {
+      if (reject.lineNumber <= reportedThrough) return;
+      reportedThrough = reject.lineNumber;
+      job.onReject(reject);
+    },
+  };
+  try {
+    if (job.kept && !job.fullCompare) {
+      const kept = job.kept;
+      try {
+        job.counters.message = "Diffed against the kept file of its last exact sync (the table was not read).";
+        return await mergeSync(pass, () => KeptFileCursor.open(kept, job.spec, job.hash));
+      } catch (error) {
+        if (!(error instanceof KeptFileUnusable)) throw error;
+        startOver(job.counters, `Compared with the table: ${error.message}.`);
+      }
+    }
+    const hasOrdering = keyColumns(job.spec).length === 2;
+    return await mergeSync(
+      pass,
+      (staging) => new KeyHashCursor(staging.reader, selectKeyHashesSql(job.spec, job.spec.table), hasOrdering),
+    );
+  } catch (error) {
+    if (!(error instanceof FileNotSorted)) throw error;
+    startOver(job.counters, `${error.message}: compared in the database instead (slower, exact).`);
+    return compareUnsorted(pass);
+  }
+}
+
+/** Counters back to where a table's sync starts (its stage and the time spent so far stay), with a note why. */
+function startOver(counters: TableCounters, note: string): void {
+  const { stage, bytesTotal, secondsDownload, secondsLoad, secondsApply, secondsIndex } = counters;
+  Object.assign(counters, emptyCounters(), {
+    stage,
+    bytesTotal,
+    secondsDownload,
+    secondsLoad,
+    secondsApply,
+    secondsIndex,
+  });
+  counters.message = note;
+}
+
+/** The merge path: the file against a table side in key order, the changes staged, then applied. */
+async function mergeSync(job: TableJob, openSide: (staging: Staging) => TableSide | Promise<TableSide>) {
   const { spec, counters } = job;
   const staging = await Staging.open(job);
-  const cursor = new KeyHashCursor(staging.reader, selectKeyHashesSql(spec, spec.table), keyColumns(spec).length === 2);
+  let side: TableSide | undefined;
   try {
+    const table = await openSide(staging);
+    side = table;
     staging.startLoads();
-    const merge = new KeyMerge(cursor, staging, counters, (row) => unsortedError(job, row));
+    const merge = new KeyMerge(table, staging, counters, (row) => notSorted(job, row));
     await timed(counters, "compare", async () => {
       try {
         await merge.start();
@@ -207,33 +306,119 @@ export async function incrementalSync(job: TableJob): Promise<void> {
         };
         await scanFile(input, spec, job.hash, counters, { onRows, onReject: job.onReject }, job.signal);
         await merge.finish();
+        if (table instanceof KeptFileCursor) table.verify();
         await staging.endLoads();
       } catch (error) {
-        cursor.close();
-        staging.reader.destroy();
+        table.close();
+        // A table cursor stopped mid-stream leaves its connection unusable.
+        if (table instanceof KeyHashCursor) staging.reader.destroy();
         await staging.abortLoads(error as Error);
         throw error;
       }
     });
-
-    const withDeletes = counters.deleted > 0 && !guardHolds(job, cursor.seen, counters);
-    if (!withDeletes && counters.deleted > 0) {
-      counters.deletesWithheld = counters.deleted;
-      counters.deleted = 0;
-    }
-    if (counters.inserted + counters.updated === 0 && !withDeletes) return;
-    await timed(counters, "apply", () => staging.apply(withDeletes));
+    await applyChanges(job, staging, table.seen);
   } finally {
-    cursor.close();
+    side?.close();
     await staging.close();
   }
 }
 
-function unsortedError(job: TableJob, row: ScannedRow): EtlError {
-  return new EtlError(
-    "UNSORTED",
-    `${job.spec.file} is not sorted by ${job.spec.keyFields[0]} at line ${row.lineNumber}; an incremental sync needs the IMDb order (run a first build instead).`,
-  );
+/**
+ * A file not in key order (a hand-made subset, a file sorted as text): every good row is loaded into a
+ * key-only copy of the table (REPLACE: the last of repeated keys wins), the keys of rejected lines beside it,
+ * and the database finds the new, changed and deleted rows by joining the copy with the table. The changes
+ * are then staged and applied as the merge's are; no extracted copy of the file is written to disk.
+ */
+async function compareUnsorted(job: TableJob): Promise<void> {
+  const { spec, counters } = job;
+  const staging = await Staging.open(job);
+  const full = `_full_${spec.table}`;
+  const rejectedKeys = `_rejected_${spec.table}`;
+  const main = staging.main;
+  const keys = keyColumns(spec);
+  const on = keys.map((c) => `t.\`${c}\` = f.\`${c}\``).join(" AND ");
+  const id = keys[0] as string;
+  try {
+    await main.query(`DROP TABLE IF EXISTS \`${full}\`, \`${rejectedKeys}\``);
+    await main.query(`CREATE TABLE \`${full}\` LIKE \`${spec.table}\``);
+    const drop = dropIndexesSql(full, await secondaryIndexes(main, full));
+    if (drop) await main.query(drop);
+    await main.query(createKeyTableSql(spec, rejectedKeys));
+    await timed(counters, "compare", async () => {
+      const rows = new RowBatch();
+      const rejected = new RowBatch(1 << 16);
+      const rowLoad = new LoadStream(main, loadRowsSql(spec, full));
+      const rejectedLoad = new LoadStream(staging.deletesConnection, loadKeysSql(spec, rejectedKeys));
+      try {
+        const onRows = async (scanned: ScannedRow[]) => {
+          for (const row of scanned) {
+            if (row.rejected) rejected.addText(keys.length === 2 ? `${row.id}\t${row.ordering}\n` : `${row.id}\n`);
+            else rows.add(`${row.id}\t${hashHex(row.hash)}\t`, row.buf, row.start, row.end);
+          }
+          await rowLoad.write(rows.flush());
+          await rejectedLoad.write(rejected.flush());
+        };
+        const input = openBytes(job.file, (n) => {
+          counters.bytesRead += n;
+        });
+        await scanFile(input, spec, job.hash, counters, { onRows, onReject: job.onReject }, job.signal);
+        const [loaded] = await Promise.all([rowLoad.end(), rejectedLoad.end()]);
+        counters.duplicates += loaded.replaced;
+      } catch (error) {
+        await Promise.all([rowLoad.abort(error as Error), rejectedLoad.abort(error as Error)]);
+        throw error;
+      }
+      const [[sums]] = (await main.query(
+        `SELECT COUNT(*) AS total, COALESCE(SUM(t.\`${id}\` IS NULL), 0) AS inserted,
+         COALESCE(SUM(t.row_hash <> f.row_hash), 0) AS updated
+         FROM \`${full}\` f LEFT JOIN \`${spec.table}\` t ON ${on}`,
+      )) as unknown as [[{ total: number; inserted: number; updated: number }]];
+      counters.inserted = Number(sums.inserted);
+      counters.updated = Number(sums.updated);
+      counters.unchanged = Number(sums.total) - counters.inserted - counters.updated;
+      const columns = storedColumns(spec)
+        .map((c) => `f.\`${c}\``)
+        .join(", ");
+      await main.query(
+        `INSERT INTO \`${staging.stage}\` (${storedColumns(spec)
+          .map((c) => `\`${c}\``)
+          .join(", ")})
+         SELECT ${columns} FROM \`${full}\` f LEFT JOIN \`${spec.table}\` t ON ${on}
+         WHERE t.\`${id}\` IS NULL OR t.row_hash <> f.row_hash`,
+      );
+      const keyList = (alias: string) => keys.map((c) => `${alias}.\`${c}\``).join(", ");
+      const [deleted] = await main.query(
+        `INSERT INTO \`${staging.deletes}\` (${keys.map((c) => `\`${c}\``).join(", ")})
+         SELECT ${keyList("t")} FROM \`${spec.table}\` t
+         LEFT JOIN \`${full}\` f ON ${on}
+         LEFT JOIN \`${rejectedKeys}\` r ON ${keys.map((c) => `r.\`${c}\` = t.\`${c}\``).join(" AND ")}
+         WHERE f.\`${id}\` IS NULL AND r.\`${id}\` IS NULL`,
+      );
+      counters.deleted = (deleted as { affectedRows: number }).affectedRows;
+      await staging.stageGenresOfStagedTitles();
+    });
+    const [[table]] = (await main.query(`SELECT COUNT(*) AS n FROM \`${spec.table}\``)) as unknown as [[{ n: number }]];
+    await applyChanges(job, staging, Number(table.n));
+  } finally {
+    await main.query(`DROP TABLE IF EXISTS \`${full}\`, \`${rejectedKeys}\``).catch(() => {});
+    await staging.close();
+  }
+}
+
+/** The deletion guard, then the staged changes applied in one transaction (nothing to do: nothing written). */
+async function applyChanges(job: TableJob, staging: Staging, tableRows: number): Promise<void> {
+  const { counters } = job;
+  const withDeletes = counters.deleted > 0 && !guardHolds(job, tableRows, counters);
+  if (!withDeletes && counters.deleted > 0) {
+    counters.deletesWithheld = counters.deleted;
+    counters.deleted = 0;
+  }
+  if (counters.inserted + counters.updated === 0 && !withDeletes) return;
+  await timed(counters, "apply", () => staging.apply(withDeletes));
+}
+
+function notSorted(job: TableJob, row: ScannedRow): FileNotSorted {
+  return new FileNotSorted(`${job.spec.file} is not sorted by ${job.spec.keyFields[0]} (line ${row.lineNumber})`);
 }
 
 /**
@@ -245,9 +430,10 @@ function guardHolds(job: TableJob, tableRows: number, counters: TableCounters): 
   const fileRows = counters.read - counters.rejected - counters.duplicates;
   const shrink = (tableRows - fileRows) / tableRows;
   if (shrink <= job.deleteGuard.share) return false;
-  counters.message =
+  const withheld =
     `Deletes withheld: the file has ${fileRows} rows against ${tableRows} in the table ` +
     `(${(shrink * 100).toFixed(1)} % fewer, guard ${(job.deleteGuard.share * 100).toFixed(0)} %). ` +
     "Run again with force-deletes to apply them.";
+  counters.message = counters.message ? `${counters.message} ${withheld}` : withheld;
   return true;
 }

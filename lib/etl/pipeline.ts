@@ -15,6 +15,7 @@ import { firstBuild } from "./first-build";
 import { type LineHasher, lineHasher } from "./hash";
 import { countersToRow, Heartbeat, type Tracked } from "./heartbeat";
 import { incrementalSync } from "./incremental";
+import { findKeptFile, keepFile, keptFolder } from "./kept-file";
 import { finishRun, holdRunLock, markRunning, runSummary, updateTable } from "./run-record";
 import type { Reject } from "./scan";
 import { locateFile, type SourceSettings } from "./source";
@@ -22,6 +23,8 @@ import { emptyCounters, type TableCounters, timed } from "./table-job";
 
 export interface EngineSettings {
   chunkRows: number;
+  /** Where each mirror's kept files live (kept-file.ts), one folder per database under it. */
+  keptDir: string;
   deleteGuardShare: number;
   maxRejects: number;
   source: SourceSettings;
@@ -30,6 +33,7 @@ export interface EngineSettings {
 export function settingsFromEnv(): EngineSettings {
   return {
     chunkRows: env.CHUNK_ROWS,
+    keptDir: env.KEPT_DIR ?? `${env.DATA_DIR}/kept`,
     deleteGuardShare: env.DELETE_GUARD_SHARE,
     maxRejects: env.MAX_REJECTS,
     source: {
@@ -75,6 +79,8 @@ interface RunContext {
   log: ReturnType<typeof logger>;
   /** Rejected lines so far in the whole run (MAX_REJECTS). */
   rejects: number;
+  /** This mirror's folder of kept files. */
+  keptFolder: string;
 }
 
 /**
@@ -97,11 +103,13 @@ async function syncTable(ctx: RunContext, spec: DatasetSpec, counters: TableCoun
     return false;
   }
   const fingerprint = await timed(counters, "download", () => fileFingerprint(file.path, ctx.signal));
-  if (run.mode === "incremental" && fingerprint && fingerprint === (await knownFingerprint(ctx.db, spec.table))) {
+  const known = await knownFingerprint(ctx.db, spec.table);
+  if (run.mode === "incremental" && fingerprint && fingerprint === known) {
     counters.stage = "skipped";
     counters.message = "Skipped: the same bytes as the file of its last exact sync.";
     return false;
   }
+  const kept = run.mode === "incremental" ? await findKeptFile(ctx.keptFolder, spec, known) : undefined;
   // Cleared before anything can change the table, written again only once it equals this file.
   await forgetFingerprint(ctx.db, spec.table);
   counters.bytesRead = 0;
@@ -116,10 +124,13 @@ async function syncTable(ctx: RunContext, spec: DatasetSpec, counters: TableCoun
     chunkRows: settings.chunkRows,
     deleteGuard: { share: settings.deleteGuardShare, force: run.forceDeletes },
     onReject,
+    kept,
   };
   await (run.mode === "first-run" ? firstBuild(job) : incrementalSync(job));
   await file.remember?.();
   if (fingerprint && counters.rejected === 0 && counters.deletesWithheld === 0) {
+    // The kept file first: a fingerprint is only ever stored beside the file it describes.
+    await keepFile(ctx.keptFolder, spec, file, run.source === "imdb");
     await rememberFingerprint(ctx.db, spec.table, fingerprint, run.id);
   }
   return true;
@@ -177,13 +188,14 @@ export async function executeRun(databaseUrl: string, runId: number, options: Ex
   const lock = await holdRunLock(pool, runId);
   try {
     await markRunning(db, runId);
-    return await execute(db, pool, run, ordered, options);
+    return await execute(databaseUrl, db, pool, run, ordered, options);
   } finally {
     await lock.release();
   }
 }
 
 async function execute(
+  databaseUrl: string,
   db: ReturnType<typeof getDb>,
   pool: ReturnType<typeof getPool>,
   run: EtlRun,
@@ -199,16 +211,18 @@ async function execute(
     controller.abort(new EtlError("CANCELLED", "The sync was cancelled (the process was asked to stop)."));
   if (options.stop?.aborted) stop();
   options.stop?.addEventListener("abort", stop, { once: true });
+  const settings = options.settings ?? settingsFromEnv();
   const ctx: RunContext = {
     db,
     pool,
     run,
-    settings: options.settings ?? settingsFromEnv(),
+    settings,
     hash: await lineHasher(),
     signal: controller.signal,
     controller,
     log,
     rejects: 0,
+    keptFolder: keptFolder(settings.keptDir, databaseUrl),
   };
   const onBeat = options.onProgress && ((tracked: Tracked) => options.onProgress?.({ runId, ...tracked }));
   const beat = new Heartbeat(db, runId, controller, options.heartbeatMs ?? 1000, onBeat);

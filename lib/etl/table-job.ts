@@ -3,6 +3,7 @@ import type { Pool } from "mysql2/promise";
 import { stageSeconds, type TableStage, type TimedStage } from "../../db/run-states";
 import type { DatasetSpec } from "./datasets";
 import type { LineHasher } from "./hash";
+import type { KeptFile } from "./kept-file";
 import type { Reject, ScanCounters } from "./scan";
 
 export interface TableCounters extends ScanCounters {
@@ -53,6 +54,10 @@ export interface TableJob {
   /** Rows per staging batch. */
   chunkRows: number;
   deleteGuard: { share: number; force: boolean };
+  /** The kept file of the table's last exact sync: an incremental run diffs against it, not the table. */
+  kept?: KeptFile;
+  /** Compare with the table itself: no fingerprint skip, no kept-file diff (verify --repair). */
+  fullCompare?: boolean;
 }
 
 /** Enters a stage and adds its wall time to the seconds counter the stage belongs to (db/run-states.ts). */

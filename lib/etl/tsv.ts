@@ -174,3 +174,23 @@ export function fieldText(buf: Buffer, start: number, end: number, index: number
   const to = tab === -1 || tab > end ? end : tab;
   return isNull(buf, from, to) ? null : buf.toString("utf8", from, to);
 }
+
+/**
+ * Reads only the key of a line already known to be good (a kept file's): the id and, for akas/principals,
+ * the ordering; undefined when there is none.
+ */
+export function lineKeyReader(spec: DatasetSpec) {
+  const keyKind = spec.fields[0]?.kind;
+  if (keyKind?.type !== "key") throw new Error(`${spec.table}: the first field must be the key`);
+  const hasOrdering = spec.keyFields.length === 2;
+  return (buf: Buffer, start: number, end: number): { id: number; ordering: number } | undefined => {
+    const tab = buf.indexOf(TAB, start);
+    const keyEnd = tab === -1 || tab > end ? end : tab;
+    const id = readImdbKey(buf, start, keyEnd, keyKind.prefix);
+    if (id < 0) return undefined;
+    if (!hasOrdering) return { id, ordering: 0 };
+    const next = buf.indexOf(TAB, keyEnd + 1);
+    const ordering = keyEnd < end ? readUint(buf, keyEnd + 1, next === -1 || next > end ? end : next) : -1;
+    return ordering < 0 ? undefined : { id, ordering };
+  };
+}
