@@ -8,7 +8,8 @@ import * as schema from "../../db/schema";
 import { env } from "../env";
 
 export type Pool = mysql.Pool;
-export type Db = MySql2Database<typeof schema>;
+/** The database, with its pool (`$client`) for what needs one connection of its own (a server lock). */
+export type Db = MySql2Database<typeof schema> & { $client: Pool };
 
 const cache = globalThis as unknown as { imdbPools?: Map<string, Pool> };
 
@@ -26,7 +27,8 @@ export function getPool(url: string = databaseUrl()): Pool {
   if (!pool) {
     pool = mysql.createPool({
       uri: url,
-      connectionLimit: 10,
+      // A run holds its lock's connection, the heartbeat's, and up to four per table for two tables at once.
+      connectionLimit: 16,
       charset: "utf8mb4_unicode_ci",
       timezone: "Z",
       supportBigNumbers: true,

@@ -111,6 +111,7 @@ export async function firstBuild(job: TableJob): Promise<void> {
     counters.duplicates += replaced;
     counters.inserted -= replaced;
 
+    await job.handOff?.();
     const genreBuild = genres && { sink: genres, indexes: genreIndexes, titlesInOrder: inOrder };
     await timed(counters, "index", () => buildIndexes(connection, copy, indexes, genreBuild));
     await timed(counters, "swap", async () => {

@@ -1,6 +1,6 @@
 /**
- * A run's heartbeat: every interval it saves the rejected lines found since the last beat and the current
- * table's counters (so the console follows the run live, wherever it runs), records the beat, and aborts
+ * A run's heartbeat: every interval it saves the rejected lines found since the last beat and the counters of
+ * the tables in progress (two at a time when one is applied while the next is read) (so the console follows the run live, wherever it runs), records the beat, and aborts
  * the run when someone asked to cancel it or ended it meanwhile (superseded). Beats never overlap.
  */
 import type { Db } from "../db";
@@ -37,7 +37,7 @@ export function countersToRow(c: TableCounters) {
 }
 
 export class Heartbeat {
-  private current: Tracked | undefined;
+  private readonly current = new Map<TableName, Tracked>();
   private rejects: RejectedLine[] = [];
   private beating = Promise.resolve();
   /** Someone else ended the run (it was marked failed or cancelled): nothing more is written for it. */
@@ -52,14 +52,19 @@ export class Heartbeat {
     onBeat?: (tracked: Tracked) => void,
   ) {
     this.timer = setInterval(() => {
-      if (this.current) onBeat?.(this.current);
+      for (const tracked of this.current.values()) onBeat?.(tracked);
       this.beating = this.beating.then(() => this.beat()).catch(() => undefined);
     }, intervalMs);
   }
 
-  /** The table whose counters the beats save from now on. */
+  /** A table whose counters the beats save from now on. */
   track(tracked: Tracked): void {
-    this.current = tracked;
+    this.current.set(tracked.table, tracked);
+  }
+
+  /** A table that has ended: its final counters are saved by its own last update. */
+  untrack(table: TableName): void {
+    this.current.delete(table);
   }
 
   addReject(reject: RejectedLine): void {
@@ -83,7 +88,9 @@ export class Heartbeat {
     const rejects = this.rejects;
     this.rejects = [];
     await recordRejects(this.db, this.runId, rejects);
-    if (this.current) await updateTable(this.db, this.runId, this.current.table, countersToRow(this.current.counters));
+    for (const { table, counters } of [...this.current.values()]) {
+      await updateTable(this.db, this.runId, table, countersToRow(counters));
+    }
   }
 
   private async beat(): Promise<void> {

@@ -32,8 +32,11 @@ const genreStage = "_stage_title_genres";
 interface StagingConnections {
   /** Creates the stage tables, carries the changed rows' LOAD DATA, then the apply transaction. */
   main: PoolConnection;
-  /** Streams the table's (key, row_hash) rows for the merge; destroyed, not reused, if the merge stops early. */
-  reader: PoolConnection;
+  /**
+   * Streams the table's (key, row_hash) rows for the merge (taken only when the table is read); destroyed,
+   * not reused, if the merge stops early.
+   */
+  reader?: PoolConnection;
   /** Carries the deleted keys' LOAD DATA. */
   deletes: PoolConnection;
 }
@@ -65,7 +68,7 @@ class Staging implements MergeOutput {
     };
     let staging: Staging;
     try {
-      const connections = { main: await take(), reader: await take(), deletes: await take() };
+      const connections: StagingConnections = { main: await take(), deletes: await take() };
       const genres = job.spec.table === "title_basics" ? await GenreSink.open(job.pool, genreStage) : undefined;
       staging = new Staging(job, connections, genres);
     } catch (error) {
@@ -85,7 +88,9 @@ class Staging implements MergeOutput {
     return this.connections.main;
   }
 
-  get reader(): PoolConnection {
+  /** The reader connection, taken from the pool on first use. */
+  async reader(): Promise<PoolConnection> {
+    this.connections.reader ??= await streamingConnection(this.job.pool);
     return this.connections.reader;
   }
 
@@ -106,7 +111,9 @@ class Staging implements MergeOutput {
   }
 
   dropTables() {
-    return this.main.query(`DROP TABLE IF EXISTS \`${this.stage}\`, \`${this.deletes}\`, ${genreStage}`);
+    // The genre stage is title_basics' alone: another table's sync must not drop it from under it.
+    const genres = this.genres ? `, ${genreStage}` : "";
+    return this.main.query(`DROP TABLE IF EXISTS \`${this.stage}\`, \`${this.deletes}\`${genres}`);
   }
 
   startLoads(): void {
@@ -216,7 +223,7 @@ class Staging implements MergeOutput {
 
   async close(): Promise<void> {
     await this.dropTables().catch(() => {});
-    for (const c of Object.values(this.connections)) c.release();
+    for (const c of Object.values(this.connections)) c?.release();
     this.genres?.release();
   }
 }
@@ -261,7 +268,8 @@ export async function incrementalSync(job: TableJob): Promise<void> {
     const hasOrdering = keyColumns(job.spec).length === 2;
     return await mergeSync(
       pass,
-      (staging) => new KeyHashCursor(staging.reader, selectKeyHashesSql(job.spec, job.spec.table), hasOrdering),
+      async (staging) =>
+        new KeyHashCursor(await staging.reader(), selectKeyHashesSql(job.spec, job.spec.table), hasOrdering),
     );
   } catch (error) {
     if (!(error instanceof FileNotSorted)) throw error;
@@ -311,7 +319,7 @@ async function mergeSync(job: TableJob, openSide: (staging: Staging) => TableSid
       } catch (error) {
         table.close();
         // A table cursor stopped mid-stream leaves its connection unusable.
-        if (table instanceof KeyHashCursor) staging.reader.destroy();
+        if (table instanceof KeyHashCursor) (await staging.reader()).destroy();
         await staging.abortLoads(error as Error);
         throw error;
       }
@@ -414,6 +422,7 @@ async function applyChanges(job: TableJob, staging: Staging, tableRows: number):
     counters.deleted = 0;
   }
   if (counters.inserted + counters.updated === 0 && !withDeletes) return;
+  await job.handOff?.();
   await timed(counters, "apply", () => staging.apply(withDeletes));
 }
 

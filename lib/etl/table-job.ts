@@ -56,6 +56,12 @@ export interface TableJob {
   deleteGuard: { share: number; force: boolean };
   /** The kept file of the table's last exact sync: an incremental run diffs against it, not the table. */
   kept?: KeptFile;
+  /**
+   * Called when the table's reading is done and its server-side work (indexes and swap, or the apply) is next:
+   * the run starts reading the next table meanwhile, and this waits until the previous table's server-side
+   * work has ended, so that only one runs at a time.
+   */
+  handOff?: () => Promise<void>;
   /** Compare with the table itself: no fingerprint skip, no kept-file diff (verify --repair). */
   fullCompare?: boolean;
 }

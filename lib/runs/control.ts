@@ -5,6 +5,7 @@
  * its next heartbeat (or, for a run whose process is gone, marks it cancelled at once).
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
+import type { RowDataPacket } from "mysql2/promise";
 import { activeRunStatuses, etlRuns, etlRunTables, type RunMode } from "../../db/schema";
 import type { Db } from "../db";
 import type { TableName } from "../etl/datasets";
@@ -58,35 +59,44 @@ async function whyDead(db: Db, run: Awaited<ReturnType<typeof activeRuns>>[numbe
   return undefined;
 }
 
-/** Records a queued run, or throws SyncBusyError when one is active. Serialised by a server lock. */
+/**
+ * Records a queued run, or throws SyncBusyError when one is active. Serialised by a server lock held on a
+ * connection of its own and released only after the run's transaction has committed: released inside the
+ * transaction, the next creator could look before the commit and create a second run.
+ */
 export async function createRun(db: Db, run: NewRun): Promise<number> {
   await failStaleRuns(db);
-  return db.transaction(async (tx) => {
-    const [locked] = await tx.execute(sql`SELECT GET_LOCK('imdb_sync_create_run', 10) AS ok`);
-    if (!(locked as unknown as { ok: number }[])[0]?.ok) throw new Error("Could not take the run-creation lock.");
+  const lock = await db.$client.getConnection();
+  try {
+    const [locked] = await lock.query<RowDataPacket[]>("SELECT GET_LOCK('imdb_sync_create_run', 10) AS ok");
+    if (!locked[0]?.ok) throw new Error("Could not take the run-creation lock.");
     try {
-      const active = await tx
-        .select({ id: etlRuns.id })
-        .from(etlRuns)
-        .where(inArray(etlRuns.status, activeRunStatuses))
-        .limit(1);
-      if (active[0]) throw new SyncBusyError(active[0].id);
-      const [result] = await tx.insert(etlRuns).values({
-        mode: run.mode,
-        source: run.source,
-        trigger: run.trigger,
-        tables: run.tables.join(","),
-        forceDeletes: run.forceDeletes ?? false,
-        status: "queued",
-        heartbeatAt: new Date(),
+      return await db.transaction(async (tx) => {
+        const active = await tx
+          .select({ id: etlRuns.id })
+          .from(etlRuns)
+          .where(inArray(etlRuns.status, activeRunStatuses))
+          .limit(1);
+        if (active[0]) throw new SyncBusyError(active[0].id);
+        const [result] = await tx.insert(etlRuns).values({
+          mode: run.mode,
+          source: run.source,
+          trigger: run.trigger,
+          tables: run.tables.join(","),
+          forceDeletes: run.forceDeletes ?? false,
+          status: "queued",
+          heartbeatAt: new Date(),
+        });
+        const id = result.insertId;
+        await tx.insert(etlRunTables).values(run.tables.map((tableName) => ({ runId: id, tableName })));
+        return id;
       });
-      const id = result.insertId;
-      await tx.insert(etlRunTables).values(run.tables.map((tableName) => ({ runId: id, tableName })));
-      return id;
     } finally {
-      await tx.execute(sql`SELECT RELEASE_LOCK('imdb_sync_create_run')`);
+      await lock.query("SELECT RELEASE_LOCK('imdb_sync_create_run')").catch(() => undefined);
     }
-  });
+  } finally {
+    lock.release();
+  }
 }
 
 /** Asks a queued or running sync to stop; the engine notices at its next heartbeat. */
