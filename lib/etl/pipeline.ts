@@ -184,8 +184,11 @@ async function runTable(
   }
 }
 
+/** Tables in progress at most: one being read, and up to two whose server-side work runs or waits its turn. */
+const tablesInFlight = 3;
+
 /**
- * Runs the tables in order, two at a time where it helps: once a table's file has been read (its server-side
+ * Runs the tables in order, overlapping where it helps: once a table's file has been read (its server-side
  * work, the indexes or the apply, is next), the next table starts reading beside it, so the engine's core and
  * the server's both stay busy. Server-side work stays one table at a time, in table order.
  */
@@ -193,6 +196,8 @@ async function runTables(ctx: RunContext, beat: Heartbeat, tables: TableName[], 
   const running: Promise<void>[] = [];
   let previousServerWork: Promise<void> = Promise.resolve();
   for (const table of tables) {
+    // Each table in progress holds its connections (and, waiting, its staged rows): a bounded number of them.
+    await running[running.length - tablesInFlight];
     if (ctx.signal.aborted) break;
     const waitForServer = previousServerWork;
     let readDone!: () => void;
