@@ -54,6 +54,8 @@ export interface SyncOptions {
   mode: "first-run" | "incremental";
   source: string;
   cwd?: string;
+  /** KEPT_DIR of the run: the bench keeps its kept files apart, and starts without any to measure the table path. */
+  keptDir?: string;
 }
 
 /** The run summary: the last line of stdout that parses as JSON. */
@@ -89,7 +91,12 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       (resolve, reject) => {
         const child = spawn(command as string, args, {
           cwd,
-          env: { ...process.env, DATABASE_URL: options.databaseUrl, LOG_LEVEL: "warn" },
+          env: {
+            ...process.env,
+            DATABASE_URL: options.databaseUrl,
+            LOG_LEVEL: "warn",
+            ...(options.keptDir ? { KEPT_DIR: options.keptDir } : {}),
+          },
           stdio: ["ignore", "pipe", "pipe"],
         });
         let out = "";
