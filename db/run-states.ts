@@ -12,9 +12,21 @@ export const finishedRunStatuses = ["succeeded", "failed", "cancelled"] as const
 export type FinishedRunStatus = (typeof finishedRunStatuses)[number];
 export const isActiveRunStatus = (status: string): boolean => (activeRunStatuses as readonly string[]).includes(status);
 
-/** "first-run" is a first build (every table loaded from scratch); "incremental" writes only what changed. */
-export const runModes = ["first-run", "incremental"] as const;
+/**
+ * "first-run" is a first build (every table loaded from scratch); "incremental" writes only what changed;
+ * "verify" compares each table with its file row by row and writes nothing to it. A repair is an
+ * incremental run with its `repair` flag set (it compares every table, no skip).
+ */
+export const runModes = ["first-run", "incremental", "verify"] as const;
 export type RunMode = (typeof runModes)[number];
+
+/**
+ * Drift a verify run finds, row by row: in the file but not the table ("missing"), in both with another
+ * row_hash ("differing"), in the table but not the file ("extra"). An incremental sync would insert, update
+ * and delete them.
+ */
+export const driftKinds = ["missing", "differing", "extra"] as const;
+export type DriftKind = (typeof driftKinds)[number];
 
 export const tableStatuses = ["pending", "running", "succeeded", "skipped", "failed"] as const;
 export type TableStatus = (typeof tableStatuses)[number];

@@ -28,7 +28,7 @@ import {
   tinyint,
   varchar,
 } from "drizzle-orm/mysql-core";
-import { runModes, runStatuses, tableStatuses } from "./run-states";
+import { driftKinds, runModes, runStatuses, tableStatuses } from "./run-states";
 
 export * from "./run-states";
 
@@ -212,6 +212,8 @@ export const etlRuns = mysqlTable(
     source: varchar("source", { length: 1024 }).notNull(),
     tables: varchar("tables", { length: 255 }),
     forceDeletes: boolean("force_deletes").notNull().default(false),
+    /** An incremental run that compares every table with its file (no skip by ETag or fingerprint): a verify's repair. */
+    repair: boolean("repair").notNull().default(false),
     status: mysqlEnum("status", runStatuses).notNull().default("queued"),
     createdAt: datetime("created_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
     startedAt: datetime("started_at", { mode: "date", fsp: 3 }),
@@ -247,8 +249,29 @@ export const etlRunTables = mysqlTable(
     secondsIndex: decimal("seconds_index", { precision: 10, scale: 3, mode: "number" }).notNull().default(0),
     message: varchar("message", { length: 1024 }),
     error: text("error"),
+    /** Drift found by a verify run (see driftKinds); NULL for other runs and for a table a verify did not finish. */
+    driftMissing: bigint("drift_missing", { mode: "number", unsigned: true }),
+    driftDiffering: bigint("drift_differing", { mode: "number", unsigned: true }),
+    driftExtra: bigint("drift_extra", { mode: "number", unsigned: true }),
   },
   (t) => [primaryKey({ columns: [t.runId, t.tableName] })],
+);
+
+/** The first rows of drift a verify run found per table (in key order): enough to look at, not a full list. */
+export const etlDrift = mysqlTable(
+  "etl_drift",
+  {
+    id: bigint("id", { mode: "number", unsigned: true }).autoincrement().primaryKey(),
+    runId: int("run_id", { unsigned: true }).notNull(),
+    tableName: varchar("table_name", { length: 32 }).notNull(),
+    kind: mysqlEnum("kind", driftKinds).notNull(),
+    /** The IMDb key as text (tt0000001, nm0000001), and `ordering` for akas and principals. */
+    imdbKey: varchar("imdb_key", { length: 12 }).notNull(),
+    ordering: smallint("ordering", { unsigned: true }),
+    /** The file's line of a missing or differing row (an extra row has none). */
+    lineNumber: bigint("line_number", { mode: "number", unsigned: true }),
+  },
+  (t) => [index("etl_drift_run").on(t.runId, t.tableName, t.id)],
 );
 
 export const etlRejects = mysqlTable(
@@ -278,6 +301,7 @@ export const etlSources = mysqlTable("etl_sources", {
 export type EtlRun = typeof etlRuns.$inferSelect;
 export type EtlRunTable = typeof etlRunTables.$inferSelect;
 export type EtlReject = typeof etlRejects.$inferSelect;
+export type EtlDrift = typeof etlDrift.$inferSelect;
 
 /**
  * Console sessions, kept on the server so that logging out, a changed password and an idle timeout end

@@ -81,6 +81,11 @@ export class KeyHashCursor {
     return (row[row.length - 1] as Buffer).readBigUInt64BE(0);
   }
 
+  /** The current row as the server sent it: the key columns, then what the query selects after them. */
+  protected get current(): readonly unknown[] {
+    return this.rows[this.index] as readonly unknown[];
+  }
+
   next(): void {
     this.index++;
     this.seen++;

@@ -7,7 +7,9 @@ export type EtlErrorCode =
   | "DOWNLOAD_TRUNCATED"
   | "TOO_MANY_REJECTS"
   | "CANCELLED"
-  | "SUPERSEDED";
+  | "SUPERSEDED"
+  /** A verify or a repair compares in key order only: a file not sorted by its key fails there. */
+  | "UNSORTED";
 
 export class EtlError extends Error {
   constructor(

@@ -6,6 +6,7 @@
  */
 import type { PoolConnection, RowDataPacket } from "mysql2/promise";
 import { KeyHashCursor } from "./cursor";
+import { EtlError } from "./errors";
 import { adjustGenreCounts, GenreSink, removeEmptyGenres } from "./genres";
 import { hashHex } from "./hash";
 import { dropIndexesSql, secondaryIndexes } from "./indexes";
@@ -25,6 +26,7 @@ import {
   upsertSql,
 } from "./sql";
 import { emptyCounters, type TableCounters, type TableJob, timed } from "./table-job";
+import { RowContentCursor } from "./verify";
 
 const genreStage = "_stage_title_genres";
 
@@ -266,13 +268,16 @@ export async function incrementalSync(job: TableJob): Promise<void> {
       }
     }
     const hasOrdering = keyColumns(job.spec).length === 2;
-    return await mergeSync(
-      pass,
-      async (staging) =>
-        new KeyHashCursor(await staging.reader(), selectKeyHashesSql(job.spec, job.spec.table), hasOrdering),
-    );
+    return await mergeSync(pass, async (staging) => {
+      const reader = await staging.reader();
+      // A full compare (a repair) reads each row's content: an UPDATE behind the sync's back leaves row_hash alone.
+      if (job.fullCompare) return new RowContentCursor(reader, job.spec, job.hash);
+      return new KeyHashCursor(reader, selectKeyHashesSql(job.spec, job.spec.table), hasOrdering);
+    });
   } catch (error) {
     if (!(error instanceof FileNotSorted)) throw error;
+    // The database compare goes by row_hash alone: it would miss an UPDATE made behind the sync's back.
+    if (job.fullCompare) throw new EtlError("UNSORTED", `${error.message}: a repair compares in key order only.`);
     startOver(job.counters, `${error.message}: compared in the database instead (slower, exact).`);
     return compareUnsorted(pass);
   }

@@ -1,7 +1,8 @@
 /**
  * Sequences one run: for each selected table, locate its file (download, folder or sample), then a first
- * build or an incremental merge, while a heartbeat writes live counters, notices cancellation and saves
- * rejected lines. A failed table changes nothing in its table; the run goes on with the others and fails.
+ * build, an incremental merge or a verify (verify.ts), while a heartbeat writes live counters, notices
+ * cancellation and saves rejected lines. A failed table changes nothing in its table; the run goes on with
+ * the others and fails.
  */
 import { and, eq, inArray } from "drizzle-orm";
 import { type EtlRun, etlRuns, etlRunTables, type FinishedRunStatus } from "../../db/schema";
@@ -19,7 +20,8 @@ import { findKeptFile, keepFile, keptFolder } from "./kept-file";
 import { finishRun, holdRunLock, markRunning, runSummary, updateTable } from "./run-record";
 import type { Reject } from "./scan";
 import { locateFile, type SourceSettings } from "./source";
-import { emptyCounters, type TableCounters, timed } from "./table-job";
+import { emptyCounters, type TableCounters, type TableJob, timed } from "./table-job";
+import { verifyTable } from "./verify";
 
 export interface EngineSettings {
   chunkRows: number;
@@ -84,8 +86,8 @@ interface RunContext {
 }
 
 /**
- * One table of a run: locate its file (a download for IMDb), then a first build or an incremental merge.
- * Returns false when the file has not changed since the last sync (the table is skipped).
+ * One table of a run: locate its file (a download for IMDb), then a first build, an incremental merge or a
+ * verify. Returns false when the file has not changed since the last sync (the table is skipped).
  */
 async function syncTable(
   ctx: RunContext,
@@ -99,7 +101,9 @@ async function syncTable(
     counters.bytesRead = done;
     counters.bytesTotal = total ?? null;
   };
-  const skipUnchanged = run.mode === "incremental";
+  // Verify and repair look for rows changed behind the sync's back: an unchanged file proves nothing about them.
+  const fullCompare = run.mode === "verify" || run.repair;
+  const skipUnchanged = run.mode === "incremental" && !fullCompare;
   const file = await timed(counters, "download", () =>
     locateFile(ctx.db, run.source, spec, settings.source, onDownload, ctx.signal, skipUnchanged),
   );
@@ -108,19 +112,7 @@ async function syncTable(
     counters.message = `Skipped: ${file.reason}.`;
     return false;
   }
-  const fingerprint = await timed(counters, "download", () => fileFingerprint(file.path, ctx.signal));
-  const known = await knownFingerprint(ctx.db, spec.table);
-  if (run.mode === "incremental" && fingerprint && fingerprint === known) {
-    counters.stage = "skipped";
-    counters.message = "Skipped: the same bytes as the file of its last exact sync.";
-    return false;
-  }
-  const kept = run.mode === "incremental" ? await findKeptFile(ctx.keptFolder, spec, known) : undefined;
-  // Cleared before anything can change the table, written again only once it equals this file.
-  await forgetFingerprint(ctx.db, spec.table);
-  counters.bytesRead = 0;
-  counters.bytesTotal = file.bytes;
-  const job = {
+  const job: TableJob = {
     pool: ctx.pool,
     spec,
     file,
@@ -130,9 +122,25 @@ async function syncTable(
     chunkRows: settings.chunkRows,
     deleteGuard: { share: settings.deleteGuardShare, force: run.forceDeletes },
     onReject,
-    kept,
     handOff,
+    fullCompare,
   };
+  if (run.mode === "verify") {
+    await verifyTable(job, ctx.db, run.id);
+    return true;
+  }
+  const fingerprint = await timed(counters, "download", () => fileFingerprint(file.path, ctx.signal));
+  const known = await knownFingerprint(ctx.db, spec.table);
+  if (run.mode === "incremental" && !job.fullCompare && fingerprint && fingerprint === known) {
+    counters.stage = "skipped";
+    counters.message = "Skipped: the same bytes as the file of its last exact sync.";
+    return false;
+  }
+  if (run.mode === "incremental") job.kept = await findKeptFile(ctx.keptFolder, spec, known);
+  // Cleared before anything can change the table, written again only once it equals this file.
+  await forgetFingerprint(ctx.db, spec.table);
+  counters.bytesRead = 0;
+  counters.bytesTotal = file.bytes;
   await (run.mode === "first-run" ? firstBuild(job) : incrementalSync(job));
   await file.remember?.();
   if (fingerprint && counters.rejected === 0 && counters.deletesWithheld === 0) {

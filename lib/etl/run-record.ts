@@ -10,7 +10,15 @@
  */
 import { and, eq, inArray } from "drizzle-orm";
 import type { Pool, RowDataPacket } from "mysql2/promise";
-import { activeRunStatuses, etlRejects, etlRuns, etlRunTables, type FinishedRunStatus } from "../../db/schema";
+import {
+  activeRunStatuses,
+  type DriftKind,
+  etlDrift,
+  etlRejects,
+  etlRuns,
+  etlRunTables,
+  type FinishedRunStatus,
+} from "../../db/schema";
 import type { Db } from "../db";
 import type { TableName } from "./datasets";
 import { EtlError } from "./errors";
@@ -109,14 +117,69 @@ export async function recordRejects(db: Db, runId: number, rejects: RejectedLine
   );
 }
 
+/** One row of drift, as a verify run reports it: the IMDb key (and ordering), and the file's line if it has one. */
+export interface DriftExample {
+  kind: DriftKind;
+  key: string;
+  ordering: number | null;
+  lineNumber: number | null;
+}
+
+/** What a verify found in one table: rows per kind, and the first examples in key order. */
+export interface Drift {
+  missing: number;
+  differing: number;
+  extra: number;
+  examples: DriftExample[];
+}
+
+/** Saves what a verify found in one table: the counts beside the table's counters, the examples in etl_drift. */
+export async function recordDrift(db: Db, runId: number, table: TableName, drift: Drift): Promise<void> {
+  const { missing, differing, extra, examples } = drift;
+  await updateTable(db, runId, table, { driftMissing: missing, driftDiffering: differing, driftExtra: extra });
+  if (examples.length === 0) return;
+  await db.insert(etlDrift).values(
+    examples.map((e) => ({
+      runId,
+      tableName: table,
+      kind: e.kind,
+      imdbKey: e.key,
+      ordering: e.ordering,
+      lineNumber: e.lineNumber,
+    })),
+  );
+}
+
+/** The drift of a run's tables, by table; empty for a run that verified nothing (one query less while it runs). */
+async function driftByTable(db: Db, id: number, tables: (typeof etlRunTables.$inferSelect)[]) {
+  const found = new Map<string, Drift>();
+  for (const t of tables) {
+    if (t.driftMissing === null || t.driftDiffering === null || t.driftExtra === null) continue;
+    found.set(t.tableName, { missing: t.driftMissing, differing: t.driftDiffering, extra: t.driftExtra, examples: [] });
+  }
+  if (found.size === 0) return found;
+  const examples = await db.select().from(etlDrift).where(eq(etlDrift.runId, id)).orderBy(etlDrift.id);
+  for (const e of examples) {
+    found.get(e.tableName)?.examples.push({
+      kind: e.kind,
+      key: e.imdbKey,
+      ordering: e.ordering,
+      lineNumber: e.lineNumber,
+    });
+  }
+  return found;
+}
+
 /** The summary of a run in the shape the CLI's --json and the HTTP API return. */
 export async function runSummary(db: Db, id: number) {
   const [run] = await db.select().from(etlRuns).where(eq(etlRuns.id, id));
   if (!run) return undefined;
   const tables = await db.select().from(etlRunTables).where(eq(etlRunTables.runId, id)).orderBy(etlRunTables.tableName);
+  const drift = await driftByTable(db, id, tables);
   return {
     id: run.id,
     mode: run.mode,
+    repair: run.repair,
     source: run.source,
     trigger: run.trigger,
     status: run.status,
@@ -141,6 +204,8 @@ export async function runSummary(db: Db, id: number) {
       seconds: { download: t.secondsDownload, load: t.secondsLoad, apply: t.secondsApply, index: t.secondsIndex },
       message: t.message,
       error: t.error,
+      /** What a verify run found (null for other runs, and for a table it did not finish). */
+      drift: drift.get(t.tableName) ?? null,
     })),
   };
 }

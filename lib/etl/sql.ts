@@ -56,6 +56,18 @@ export function selectKeyHashesSql(spec: DatasetSpec, table: string): string {
   return `SELECT ${keys}, row_hash FROM ${quote(table)} ORDER BY ${keys}`;
 }
 
+/**
+ * The table's keys, row_hash and each row rendered back as its IMDb line (NULL as \N, every value as its text),
+ * in file order: a full compare hashes the line, so a value changed behind the sync's back is seen even where
+ * row_hash was left as it was.
+ */
+export function selectRowLinesSql(spec: DatasetSpec, table: string): string {
+  const keys = keyColumns(spec).map(quote).join(", ");
+  const fields = spec.fields.map((f) => `IFNULL(CAST(${quote(f.name)} AS CHAR CHARACTER SET utf8mb4), '\\\\N')`);
+  const line = `CAST(CONCAT_WS('\\t', ${fields.join(", ")}) AS BINARY)`;
+  return `SELECT ${keys}, row_hash, ${line} AS line FROM ${quote(table)} ORDER BY ${keys}`;
+}
+
 export function createKeyTableSql(spec: DatasetSpec, table: string): string {
   const columns = keyColumns(spec).map((c) => `${quote(c)} ${c === "ordering" ? "SMALLINT" : "INT"} UNSIGNED NOT NULL`);
   return `CREATE TABLE ${quote(table)} (${columns.join(", ")}, PRIMARY KEY (${keyColumns(spec).map(quote).join(", ")})) ENGINE=InnoDB`;

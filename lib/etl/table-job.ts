@@ -62,7 +62,11 @@ export interface TableJob {
    * work has ended, so that only one runs at a time.
    */
   handOff?: () => Promise<void>;
-  /** Compare with the table itself: no fingerprint skip, no kept-file diff (verify --repair). */
+  /**
+   * Compare with the table itself: no fingerprint skip, no kept-file diff, and each row's content rather than
+   * only its row_hash. Set for verify and repair runs, whose point is to find rows changed outside the sync,
+   * which no shortcut over the file can see.
+   */
   fullCompare?: boolean;
 }
 

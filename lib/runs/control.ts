@@ -20,6 +20,17 @@ export interface NewRun {
   tables: TableName[];
   trigger: RunTrigger;
   forceDeletes?: boolean;
+  /** With mode "verify" (or "incremental"): repair instead, i.e. an incremental run that compares every table. */
+  repair?: boolean;
+}
+
+/**
+ * How a run is recorded: a repair is what it does, an incremental sync, with its `repair` flag set (it then
+ * compares every table with its file, no skip); a first build rewrites every table and needs no repair.
+ */
+export function recordedMode(run: Pick<NewRun, "mode" | "repair">): { mode: RunMode; repair: boolean } {
+  const repair = (run.repair ?? false) && run.mode !== "first-run";
+  return { mode: repair ? "incremental" : run.mode, repair };
 }
 
 /** A heartbeat older than this means the process running the sync is gone. */
@@ -79,7 +90,7 @@ export async function createRun(db: Db, run: NewRun): Promise<number> {
           .limit(1);
         if (active[0]) throw new SyncBusyError(active[0].id);
         const [result] = await tx.insert(etlRuns).values({
-          mode: run.mode,
+          ...recordedMode(run),
           source: run.source,
           trigger: run.trigger,
           tables: run.tables.join(","),
