@@ -1,13 +1,14 @@
 /**
- * Command line: `npm run etl -- --mode first-run|incremental --source imdb|sample|local|<folder>
- * [--tables a,b] [--force-deletes] [--replace] [--json]`. Same engine as the console; a progress bar on a
- * terminal, a summary table at the end, and with --json the run summary as the last line.
- * Exit 0 on success, 1 when the sync failed or could not run (a database down), 2 on bad usage (including a
- * first build over data without --replace), 3 when another sync is running.
+ * Command line: `npm run etl -- --mode first-run|incremental|verify --source imdb|sample|local|<folder>
+ * [--tables a,b] [--force-deletes] [--replace] [--repair] [--json]`. Same engine as the console; a progress
+ * bar on a terminal, a summary table at the end, and with --json the run summary as the last line.
+ * Exit 0 on success (a verify: no drift), 1 when the sync failed or could not run (a database down), 2 on bad
+ * usage (including a first build over data without --replace), 3 when another sync is running, 4 when a
+ * verify found drift.
  */
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
-import type { RunMode } from "../db/schema";
+import { type RunMode, runModes } from "../db/schema";
 import { closePools, getDb } from "../lib/db";
 import { migrateDatabase } from "../lib/db/migrate";
 import { resolveDatabaseUrl } from "../lib/db/private-server";
@@ -15,15 +16,22 @@ import { isTableName, type TableName, tableNames } from "../lib/etl/datasets";
 import { executeRun, type ProgressEvent, settingsFromEnv } from "../lib/etl/pipeline";
 import type { RunSummary } from "../lib/etl/run-record";
 import { describeSource } from "../lib/etl/source";
+import { driftRows } from "../lib/etl/verify";
 import { logToStdout } from "../lib/log";
 import { assertReplaceConfirmed, createRun } from "../lib/runs/control";
 import { ReplaceNotConfirmedError, SyncBusyError } from "../lib/runs/errors";
 
-const usage = `usage: npm run etl -- --mode first-run|incremental --source imdb|sample|local|<folder> [--tables a,b] [--force-deletes] [--replace] [--json]
+const usage = `usage: npm run etl -- --mode first-run|incremental|verify --source imdb|sample|local|<folder> [--tables a,b] [--force-deletes] [--replace] [--repair] [--json]
   --mode first-run     a first build: every table loaded from scratch (--replace to replace tables that hold data)
   --mode incremental   write only what changed since the last sync
+  --mode verify        compare each table with its file row by row and report drift; writes nothing
+  --repair             with --mode verify: put the drift right (an incremental sync comparing every table)
   --force-deletes      apply deletes even past the deletion guard
+exit: 0 done (a verify: no drift), 1 failed, 2 bad usage, 3 another sync running, 4 a verify found drift
 tables: ${tableNames.join(", ")}`;
+
+/** The exit status of a verify that found drift (it succeeded, but the tables differ from their files). */
+const driftFound = 4;
 
 /** The command line was wrong: exit 2 with the usage. */
 class UsageError extends Error {}
@@ -46,6 +54,7 @@ function parseOptions() {
       tables: { type: "string" },
       "force-deletes": { type: "boolean", default: false },
       replace: { type: "boolean", default: false },
+      repair: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -54,8 +63,8 @@ function parseOptions() {
     console.log(usage);
     process.exit(0);
   }
-  if (values.mode !== "first-run" && values.mode !== "incremental")
-    throw new UsageError(`--mode is required.\n${usage}`);
+  if (!runModes.includes(values.mode as RunMode)) throw new UsageError(`--mode is required.\n${usage}`);
+  if (values.repair && values.mode !== "verify") throw new UsageError(`--repair goes with --mode verify.\n${usage}`);
   const tables = values.tables ? values.tables.split(",").map((t) => t.trim()) : [...tableNames];
   const unknown = tables.filter((t) => !isTableName(t));
   if (unknown.length) throw new UsageError(`Unknown table(s): ${unknown.join(", ")}.\n${usage}`);
@@ -65,6 +74,7 @@ function parseOptions() {
     tables: tables as TableName[],
     forceDeletes: values["force-deletes"] ?? false,
     replace: values.replace ?? false,
+    repair: values.repair ?? false,
     json: values.json ?? false,
   };
 }
@@ -98,27 +108,48 @@ function progressBar(enabled: boolean) {
   };
 }
 
-function printTable(summary: RunSummary) {
-  const rows = summary.tables.map((t) => ({
+/** Counters per table: what a sync wrote, or for a verify what it found. */
+function tableRow(verify: boolean, t: RunSummary["tables"][number]) {
+  const written = verify
+    ? { unchanged: t.unchanged, missing: t.drift?.missing, differing: t.drift?.differing, extra: t.drift?.extra }
+    : {
+        inserted: t.inserted,
+        updated: t.updated,
+        unchanged: t.unchanged,
+        deleted: t.deleted,
+        withheld: t.deletesWithheld,
+      };
+  return {
     table: t.table,
     status: t.status,
     read: t.read,
-    inserted: t.inserted,
-    updated: t.updated,
-    unchanged: t.unchanged,
-    deleted: t.deleted,
-    withheld: t.deletesWithheld,
+    ...written,
     rejected: t.rejected,
     duplicates: t.duplicates,
     seconds: Number((t.seconds.download + t.seconds.load + t.seconds.apply + t.seconds.index).toFixed(2)),
-  }));
-  console.table(rows);
+  };
+}
+
+function printTable(summary: RunSummary) {
+  const verify = summary.mode === "verify";
+  console.table(summary.tables.map((t) => tableRow(verify, t)));
   for (const t of summary.tables) {
     if (t.message) console.log(`${t.table}: ${t.message}`);
     if (t.error) console.error(`${t.table}: ${t.error}`);
+    for (const e of t.drift?.examples ?? []) {
+      const key = e.ordering === null ? e.key : `${e.key} ordering ${e.ordering}`;
+      console.log(`  ${e.kind.padEnd(9)} ${key}${e.lineNumber === null ? "" : ` (line ${e.lineNumber})`}`);
+    }
   }
   console.log(`Run #${summary.id} ${summary.status}.`);
 }
+
+/** How the first line names the run (a repair is recorded as an incremental run: lib/runs/control.ts). */
+function describeRun(options: { mode: RunMode; repair: boolean }): string {
+  return options.repair ? "repair (an incremental sync comparing every table)" : options.mode;
+}
+
+const hasDrift = (summary: RunSummary) => summary.tables.some((t) => t.drift && driftRows(t.drift) > 0);
 
 async function main() {
   const options = parse();
@@ -133,9 +164,10 @@ async function main() {
     tables: options.tables,
     trigger: "cli",
     forceDeletes: options.forceDeletes,
+    repair: options.repair,
   });
   if (!options.json)
-    console.log(`Run #${runId}: ${options.mode} from ${describeSource(options.source, settings.source)}`);
+    console.log(`Run #${runId}: ${describeRun(options)} from ${describeSource(options.source, settings.source)}`);
   const bar = progressBar(process.stdout.isTTY && !options.json);
   // SIGTERM / SIGINT cancel the run cleanly: it stops at the next row batch and is recorded as cancelled.
   const stop = new AbortController();
@@ -150,10 +182,11 @@ async function main() {
   if (!options.json) printTable(summary);
   if (options.json) {
     const peakRssBytes = process.resourceUsage().maxRSS * 1024;
-    const { id, status, error, tables } = summary;
-    console.log(JSON.stringify({ id, status, error, peakRssBytes, tables }));
+    const { id, mode, repair, status, error, tables } = summary;
+    console.log(JSON.stringify({ id, mode, repair, status, error, peakRssBytes, tables }));
   }
-  return summary.status === "succeeded" ? 0 : 1;
+  if (summary.status !== "succeeded") return 1;
+  return hasDrift(summary) ? driftFound : 0;
 }
 
 main()
