@@ -31,6 +31,12 @@ export const startRunSchema = z
     forceDeletes: z.boolean().optional(),
     /** A first build over tables that hold data replaces them: it must be confirmed with replace: true. */
     replace: z.boolean().optional(),
+    /** With mode "verify": put the drift right, as an incremental run that compares every table (recorded so). */
+    repair: z.boolean().optional(),
+  })
+  .refine((run) => !run.repair || run.mode === "verify", {
+    message: 'repair goes with mode "verify"',
+    path: ["repair"],
   })
   .refine((run) => run.source !== "local" || env.IMDB_LOCAL_DIR, {
     message: "The local source needs IMDB_LOCAL_DIR to be set on the server.",

@@ -18,6 +18,7 @@ export interface StartSync {
   tables?: TableName[];
   forceDeletes?: boolean;
   replace?: boolean;
+  repair?: boolean;
 }
 
 const cache = globalThis as unknown as { imdbWorkers?: Map<number, Worker> };
@@ -37,6 +38,7 @@ export async function startSync(request: StartSync): Promise<number> {
     tables: request.tables?.length ? request.tables : [...tableNames],
     trigger: "web" as const,
     forceDeletes: request.forceDeletes ?? false,
+    repair: request.repair ?? false,
   };
   await assertReplaceConfirmed(db, run, request.replace ?? false);
   const runId = await createRun(db, run);

@@ -1,5 +1,6 @@
-/** The pure parts of verify: what the merge's drift output counts and keeps, how a run is recorded. */
+/** The pure parts of verify: what the merge's drift output counts and keeps, how a run is recorded, the API rule. */
 import { describe, expect, it } from "vitest";
+import { startRunSchema } from "../../lib/api/contract";
 import { datasets } from "../../lib/etl/datasets";
 import { type KeyCursor, KeyMerge } from "../../lib/etl/merge";
 import type { ScannedRow } from "../../lib/etl/scan";
@@ -123,5 +124,13 @@ describe("verify and repair runs", () => {
     expect(recordedMode({ mode: "verify", repair: true })).toEqual({ mode: "incremental", repair: true });
     expect(recordedMode({ mode: "verify" })).toEqual({ mode: "verify", repair: false });
     expect(recordedMode({ mode: "first-run", repair: true })).toEqual({ mode: "first-run", repair: false });
+  });
+
+  it("takes repair in the API only with mode verify", () => {
+    expect(startRunSchema.safeParse({ mode: "verify", source: "sample", repair: true }).success).toBe(true);
+    expect(startRunSchema.safeParse({ mode: "verify", source: "sample" }).success).toBe(true);
+    const refused = startRunSchema.safeParse({ mode: "incremental", source: "sample", repair: true });
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues[0]?.path).toEqual(["repair"]);
   });
 });
