@@ -20,6 +20,8 @@ export interface EngineRun {
   source: string;
   tables: TableName[];
   forceDeletes?: boolean;
+  /** With mode verify: a repair (recorded as an incremental run with its repair flag). */
+  repair?: boolean;
   settings?: Partial<Omit<EngineSettings, "source">>;
   sourceSettings?: Partial<SourceSettings>;
   heartbeatMs?: number;
@@ -42,6 +44,7 @@ export async function queueRun(url: string, run: EngineRun): Promise<number> {
     tables: run.tables,
     trigger: "cli",
     forceDeletes: run.forceDeletes ?? false,
+    repair: run.repair,
   });
 }
 
