@@ -35,3 +35,8 @@ export function durationSeconds(start: Date | string | null, end: Date | string 
   if (!start) return null;
   return ((end ? new Date(end).getTime() : Date.now()) - new Date(start).getTime()) / 1000;
 }
+
+/** A run's mode as the console names it: a repair is recorded as an incremental run with its repair flag. */
+export function modeLabel(run: { mode: string; repair?: boolean }): string {
+  return run.repair ? `${run.mode} (repair)` : run.mode;
+}

@@ -8,7 +8,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { isActiveRunStatus } from "@/db/run-states";
 import type { ProgressEvent, RunSnapshot, TableSnapshot } from "@/lib/api/contract";
-import { formatBytes, formatNumber, formatSeconds } from "./format";
+import { formatBytes, formatNumber, formatSeconds, modeLabel } from "./format";
 import { StatusBadge } from "./status-badge";
 import { buttonSecondary, link, row, td, tdNum, th, thNum } from "./ui";
 
@@ -145,7 +145,7 @@ export function LiveRun({ runId }: { runId: number }) {
         </output>
         {run ? (
           <span className="text-sm text-slate-600 dark:text-slate-400">
-            {run.mode} from {run.source}
+            {modeLabel(run)} from {run.source}
           </span>
         ) : null}
         {run ? <RunProgressSummary run={run} serverTime={serverTime} /> : null}

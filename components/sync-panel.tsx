@@ -1,8 +1,8 @@
 "use client";
 /**
  * Sync controls: the kind of sync (explained), the source, optionally the tables; a first build asks for
- * confirmation before it replaces data. A refused start (another sync runs) says why; a started one is
- * followed live below the form.
+ * confirmation before it replaces data, a verify may repair what it finds. A refused start (another sync runs)
+ * says why; a started one is followed live below the form.
  */
 import Link from "next/link";
 import { useId, useRef, useState } from "react";
@@ -30,7 +30,18 @@ const modes = [
     label: "First build",
     help: "Loads each selected table from scratch into a fresh copy and swaps it in at the end. Fastest for an empty database; it replaces whatever the tables hold now.",
   },
+  {
+    value: "verify",
+    label: "Verify",
+    help: "Compares each table with its file row by row and writes nothing: the run's page counts the rows missing from the table, differing from the file and extra, with examples. Finds rows changed outside the sync.",
+  },
 ] as const;
+
+/** The submit button says what starts. */
+function startLabel(mode: StartRunRequest["mode"], repair: boolean): string {
+  if (mode !== "verify") return "Start sync";
+  return repair ? "Start repair" : "Start verify";
+}
 
 export function SyncPanel({ tables, filledTables, localDir, activeRunId }: Props) {
   const id = useId();
@@ -39,6 +50,7 @@ export function SyncPanel({ tables, filledTables, localDir, activeRunId }: Props
   const [source, setSource] = useState<StartRunRequest["source"]>("sample");
   const [chosen, setChosen] = useState<TableName[]>([...tables]);
   const [forceDeletes, setForceDeletes] = useState(false);
+  const [repair, setRepair] = useState(false);
   const [runId, setRunId] = useState(activeRunId);
   const [refusal, setRefusal] = useState<{ message: string; runningId?: number }>();
   const [busy, setBusy] = useState(false);
@@ -50,7 +62,9 @@ export function SyncPanel({ tables, filledTables, localDir, activeRunId }: Props
     const all = chosen.length === tables.length;
     // A first build only starts from the confirmation dialog, so it is sent as confirmed.
     const replace = mode === "first-run";
-    const result = await startRun({ mode, source, tables: all ? undefined : chosen, forceDeletes, replace });
+    const tablesChosen = all ? undefined : chosen;
+    const withRepair = mode === "verify" && repair;
+    const result = await startRun({ mode, source, tables: tablesChosen, forceDeletes, replace, repair: withRepair });
     setBusy(false);
     if (result.ok) setRunId(result.id);
     else setRefusal(result);
@@ -72,7 +86,7 @@ export function SyncPanel({ tables, filledTables, localDir, activeRunId }: Props
       >
         <fieldset>
           <legend className="mb-2 text-sm font-medium">Kind of sync</legend>
-          <div className="grid gap-2 md:grid-cols-2">
+          <div className="grid gap-2 md:grid-cols-3">
             {modes.map((m) => (
               <label
                 key={m.value}
@@ -112,8 +126,19 @@ export function SyncPanel({ tables, filledTables, localDir, activeRunId }: Props
               </option>
             </select>
           </label>
+          {mode === "verify" ? (
+            <label className="flex items-center gap-2 text-sm">
+              <input type="checkbox" checked={repair} onChange={(e) => setRepair(e.target.checked)} />
+              Repair: put the differences right (an incremental sync that compares every row)
+            </label>
+          ) : null}
           <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" checked={forceDeletes} onChange={(e) => setForceDeletes(e.target.checked)} />
+            <input
+              type="checkbox"
+              checked={forceDeletes}
+              disabled={mode === "verify" && !repair}
+              onChange={(e) => setForceDeletes(e.target.checked)}
+            />
             Apply deletes even past the deletion guard
           </label>
         </div>
@@ -136,7 +161,7 @@ export function SyncPanel({ tables, filledTables, localDir, activeRunId }: Props
           </fieldset>
         </details>
         <button type="submit" className={button} disabled={busy}>
-          {busy ? "Starting…" : "Start sync"}
+          {busy ? "Starting…" : startLabel(mode, repair)}
         </button>
         {refusal ? (
           <p role="alert" className="text-sm text-red-700 dark:text-red-300">

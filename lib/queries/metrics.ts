@@ -3,7 +3,7 @@
  * so they are right whichever process ran the sync (web worker, CLI, schedule).
  */
 import "server-only";
-import { count, desc, eq, inArray, max } from "drizzle-orm";
+import { and, count, desc, eq, inArray, max, ne } from "drizzle-orm";
 import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import { etlRuns, etlRunTables, finishedRunStatuses, runStatuses } from "@/db/schema";
 import { getDb } from "@/lib/db";
@@ -26,19 +26,19 @@ function createRegistry(): Registry {
   });
   new Gauge({
     name: "imdb_sync_last_success_timestamp_seconds",
-    help: "When the last successful sync finished (Unix time; 0 if never)",
+    help: "When the last successful sync (not a verify) finished (Unix time; 0 if never)",
     registers: [registry],
     async collect() {
       const [row] = await getDb()
         .select({ at: max(etlRuns.finishedAt) })
         .from(etlRuns)
-        .where(eq(etlRuns.status, "succeeded"));
+        .where(and(eq(etlRuns.status, "succeeded"), ne(etlRuns.mode, "verify")));
       this.set(row?.at ? new Date(row.at).getTime() / 1000 : 0);
     },
   });
   new Gauge({
     name: "imdb_sync_last_run_rows",
-    help: "Rows per table and counter in the last finished sync",
+    help: "Rows per table and counter in the last finished sync (not a verify)",
     labelNames: ["table", "counter"],
     registers: [registry],
     async collect() {
@@ -47,7 +47,7 @@ function createRegistry(): Registry {
       const [last] = await db
         .select({ id: etlRuns.id })
         .from(etlRuns)
-        .where(inArray(etlRuns.status, finishedRunStatuses))
+        .where(and(inArray(etlRuns.status, finishedRunStatuses), ne(etlRuns.mode, "verify")))
         .orderBy(desc(etlRuns.id))
         .limit(1);
       if (!last) return;
@@ -55,6 +55,30 @@ function createRegistry(): Registry {
       for (const t of tables) {
         const values = { ...t, read: t.rowsRead };
         for (const counter of counters) this.set({ table: t.tableName, counter }, values[counter]);
+      }
+    },
+  });
+  new Gauge({
+    name: "imdb_verify_drift_rows",
+    help: "Rows per table and kind (missing, differing, extra) that differed from the files in the last finished verify",
+    labelNames: ["table", "kind"],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const db = getDb();
+      const [last] = await db
+        .select({ id: etlRuns.id })
+        .from(etlRuns)
+        .where(and(inArray(etlRuns.status, finishedRunStatuses), eq(etlRuns.mode, "verify")))
+        .orderBy(desc(etlRuns.id))
+        .limit(1);
+      if (!last) return;
+      const tables = await db.select().from(etlRunTables).where(eq(etlRunTables.runId, last.id));
+      for (const t of tables) {
+        if (t.driftMissing === null) continue; // not verified to its end
+        this.set({ table: t.tableName, kind: "missing" }, t.driftMissing);
+        this.set({ table: t.tableName, kind: "differing" }, t.driftDiffering ?? 0);
+        this.set({ table: t.tableName, kind: "extra" }, t.driftExtra ?? 0);
       }
     },
   });

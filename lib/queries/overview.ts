@@ -1,6 +1,6 @@
 /** What the overview shows: per table its row count and last sync, and changed rows across recent runs. */
 import "server-only";
-import { desc, eq, inArray, max } from "drizzle-orm";
+import { and, desc, eq, inArray, max, ne } from "drizzle-orm";
 import { etlRuns, etlRunTables, finishedRunStatuses } from "@/db/schema";
 import { getDb, getPool } from "@/lib/db";
 import type { TableName } from "@/lib/etl/datasets";
@@ -33,20 +33,21 @@ export async function tableOverview(): Promise<TableOverview[]> {
       .select({ table: etlRunTables.tableName, at: max(etlRuns.finishedAt) })
       .from(etlRunTables)
       .innerJoin(etlRuns, eq(etlRuns.id, etlRunTables.runId))
-      .where(eq(etlRunTables.status, "succeeded"))
+      // A verify reads a table without syncing it.
+      .where(and(eq(etlRunTables.status, "succeeded"), ne(etlRuns.mode, "verify")))
       .groupBy(etlRunTables.tableName),
   ]);
   const last = new Map(synced.map((s) => [s.table, s.at ? new Date(s.at) : null]));
   return counts.map((c) => ({ ...c, lastSynced: last.get(c.table) ?? null }));
 }
 
-/** One point per finished run (oldest first): rows inserted + updated + deleted, per table. */
+/** One point per finished sync (oldest first; a verify changes nothing): rows inserted + updated + deleted, per table. */
 export async function changedRowsByRun(runs = 12): Promise<Record<string, number | string>[]> {
   const db = getDb();
   const recent = await db
     .select({ id: etlRuns.id })
     .from(etlRuns)
-    .where(inArray(etlRuns.status, finishedRunStatuses))
+    .where(and(inArray(etlRuns.status, finishedRunStatuses), ne(etlRuns.mode, "verify")))
     .orderBy(desc(etlRuns.id))
     .limit(runs);
   const ids = recent.map((r) => r.id).reverse();

@@ -17,6 +17,7 @@ export interface RunFilter {
 export interface RunRow {
   id: number;
   mode: RunMode;
+  repair: boolean;
   source: string;
   trigger: string;
   status: RunStatus;
@@ -27,6 +28,8 @@ export interface RunRow {
   updated: number;
   deleted: number;
   rejected: number;
+  /** Rows a verify found differing from the files, summed over tables; null for other runs. */
+  drift: number | null;
 }
 
 /** One page of runs, newest first, with their counters summed over tables, and how many runs match. */
@@ -49,10 +52,14 @@ export async function listRuns(filter: RunFilter): Promise<{ runs: RunRow[]; tot
   const ids = page.map((r) => r.id);
   if (ids.length === 0) return { runs: [], total: totalRow?.n ?? 0 };
   const sum = (column: AnyColumn) => sql<number>`CAST(COALESCE(SUM(${column}), 0) AS UNSIGNED)`;
+  // NULL for tables no verify finished, so a run that verified nothing sums to NULL, not 0.
+  const { driftMissing, driftDiffering, driftExtra } = etlRunTables;
+  const driftRows = sql`${driftMissing} + ${driftDiffering} + ${driftExtra}`;
   const rows = await db
     .select({
       id: etlRuns.id,
       mode: etlRuns.mode,
+      repair: etlRuns.repair,
       source: etlRuns.source,
       trigger: etlRuns.trigger,
       status: etlRuns.status,
@@ -63,6 +70,7 @@ export async function listRuns(filter: RunFilter): Promise<{ runs: RunRow[]; tot
       updated: sum(etlRunTables.updated),
       deleted: sum(etlRunTables.deleted),
       rejected: sum(etlRunTables.rejected),
+      drift: sql<number | null>`CAST(SUM(${driftRows}) AS UNSIGNED)`,
     })
     .from(etlRuns)
     .leftJoin(etlRunTables, eq(etlRunTables.runId, etlRuns.id))
@@ -75,6 +83,7 @@ export async function listRuns(filter: RunFilter): Promise<{ runs: RunRow[]; tot
     updated: Number(r.updated),
     deleted: Number(r.deleted),
     rejected: Number(r.rejected),
+    drift: r.drift === null ? null : Number(r.drift),
   }));
   return { runs, total: totalRow?.n ?? 0 };
 }

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { durationSeconds, formatDate, formatNumber, formatSeconds } from "@/components/format";
+import { durationSeconds, formatDate, formatNumber, formatSeconds, modeLabel } from "@/components/format";
 import { StatusBadge } from "@/components/status-badge";
 import { SyncPanel } from "@/components/sync-panel";
 import {
@@ -89,6 +89,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
                 <th className={thNum}>Updated</th>
                 <th className={thNum}>Deleted</th>
                 <th className={thNum}>Rejected</th>
+                <th className={thNum}>Drift</th>
               </tr>
             </thead>
             <tbody>
@@ -102,7 +103,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
                   <td className={td}>
                     <StatusBadge status={r.status} />
                   </td>
-                  <td className={td}>{r.mode}</td>
+                  <td className={td}>{modeLabel(r)}</td>
                   <td className={`${td} max-w-48 truncate`} title={r.source}>
                     {r.source}
                   </td>
@@ -113,6 +114,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
                   <td className={tdNum}>{formatNumber(r.updated)}</td>
                   <td className={tdNum}>{formatNumber(r.deleted)}</td>
                   <td className={tdNum}>{formatNumber(r.rejected)}</td>
+                  <td className={tdNum}>{formatNumber(r.drift)}</td>
                 </tr>
               ))}
             </tbody>

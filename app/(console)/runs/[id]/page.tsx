@@ -1,17 +1,22 @@
 import { notFound } from "next/navigation";
-import { durationSeconds, formatBytes, formatDate, formatNumber, formatSeconds } from "@/components/format";
+import { durationSeconds, formatBytes, formatDate, formatNumber, formatSeconds, modeLabel } from "@/components/format";
 import { LiveRun } from "@/components/live-run";
+import { RepairButton } from "@/components/repair-button";
+import { RunDrift } from "@/components/run-drift";
 import { RunRejects } from "@/components/run-rejects";
 import { StatusBadge } from "@/components/status-badge";
 import { PageTitle, row, Section, TableWrap, td, tdNum, th, thNum } from "@/components/ui";
 import { isActiveRunStatus } from "@/db/run-states";
-import { runIdSchema } from "@/lib/api/contract";
+import { runIdSchema, sourceSchema } from "@/lib/api/contract";
 import { requireLogin } from "@/lib/auth/session";
+import type { TableName } from "@/lib/etl/datasets";
 import { runById, runRejects } from "@/lib/queries/runs";
 
 export const dynamic = "force-dynamic";
 
-const counters = ["read", "inserted", "updated", "unchanged", "deleted", "rejected", "duplicates"] as const;
+const syncCounters = ["read", "inserted", "updated", "unchanged", "deleted", "rejected", "duplicates"] as const;
+/** A verify writes nothing: its counters are what it found. */
+const verifyCounters = ["read", "unchanged", "missing", "differing", "extra", "rejected", "duplicates"] as const;
 const stages = ["download", "load", "apply", "index"] as const;
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
@@ -21,9 +26,18 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   if (!run) notFound();
   const rejects = await runRejects(run.id);
   const active = isActiveRunStatus(run.status);
+  const verify = run.mode === "verify";
+  const counters = verify ? verifyCounters : syncCounters;
+  const tables = run.tables.map((t) => ({ ...t, missing: null, differing: null, extra: null, ...t.drift }));
+  const drifted = run.tables.filter((t) => t.drift && t.drift.missing + t.drift.differing + t.drift.extra > 0);
+  // The console starts runs from its own sources only; a folder given on the command line is repaired there.
+  const source = sourceSchema.safeParse(run.source);
   return (
     <>
-      <PageTitle title={`Run #${run.id}`} subtitle={`${run.mode} from ${run.source}, started by ${run.trigger}`} />
+      <PageTitle
+        title={`Run #${run.id}`}
+        subtitle={`${modeLabel(run)} from ${run.source}, started by ${run.trigger}`}
+      />
       <dl className="mb-6 grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-4">
         <div>
           <dt className="text-slate-600 dark:text-slate-400">Status</dt>
@@ -71,7 +85,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
             </tr>
           </thead>
           <tbody>
-            {run.tables.map((t) => (
+            {tables.map((t) => (
               <tr key={t.table} className={row} data-table={t.table}>
                 <td className={`${td} font-mono`}>{t.table}</td>
                 <td className={td}>
@@ -92,6 +106,14 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           </tbody>
         </TableWrap>
       </Section>
+      {verify ? (
+        <Section title="Drift" id="drift">
+          <RunDrift tables={run.tables} />
+          {drifted.length > 0 && source.success && !active ? (
+            <RepairButton source={source.data} tables={drifted.map((t) => t.table as TableName)} />
+          ) : null}
+        </Section>
+      ) : null}
       <Section title="Time per stage" id="stages">
         <TableWrap label="Seconds per stage and table">
           <thead>
