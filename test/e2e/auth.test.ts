@@ -39,6 +39,8 @@ describe("access with ADMIN_PASSWORD and ADMIN_TOKEN set", () => {
       headers: { "content-type": "application/json" },
     };
     expect((await fetch(`${baseUrl}/api/runs`, start)).status).toBe(401);
+    const verify = JSON.stringify({ mode: "verify", source: "sample", repair: true });
+    expect((await fetch(`${baseUrl}/api/runs`, { ...start, body: verify })).status).toBe(401);
     expect((await fetch(`${baseUrl}/api/runs`)).status).toBe(401);
     expect((await fetch(`${baseUrl}/api/metrics`)).status).toBe(401);
     const wrong = { authorization: "Bearer nope" };

@@ -87,4 +87,20 @@ describe("verify and repair from the console", () => {
     expect(clean.errors).toEqual([]);
     await clean.page.close();
   });
+
+  it("starts a verify or a repair only through the guard of the other run actions", async () => {
+    const post = (headers: Record<string, string>, body: unknown) =>
+      fetch(`${inject("baseUrl")}/api/runs`, { method: "POST", headers, body: JSON.stringify(body) });
+    const repair = { mode: "verify", source: "sample", repair: true };
+    const json = { "content-type": "application/json" };
+    expect((await post({ ...json, origin: "http://attacker.example" }, repair)).status).toBe(403);
+    expect((await post({ ...json, "sec-fetch-site": "cross-site" }, repair)).status).toBe(403);
+    expect((await post({ "content-type": "text/plain" }, repair)).status).toBe(415);
+    const refused = await post(json, { mode: "incremental", source: "sample", repair: true });
+    expect(refused.status).toBe(400);
+    await expect(refused.json()).resolves.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("repair"),
+    });
+  });
 });
