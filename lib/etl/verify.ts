@@ -38,9 +38,10 @@ export class RowContentCursor extends KeyHashCursor {
   }
 
   override get hash(): bigint {
-    const [stored, line] = this.current.slice(-2) as [Buffer, Buffer];
-    const content = this.hashLine(line);
-    return content === stored.readBigUInt64BE(0) ? content : content ^ 1n;
+    const row = this.current;
+    const content = this.hashLine(row[row.length - 1] as Buffer);
+    const stored = (row[row.length - 2] as Buffer).readBigUInt64BE(0);
+    return content === stored ? content : content ^ 1n;
   }
 }
 

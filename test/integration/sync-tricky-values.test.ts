@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { etlTableFiles } from "../../db/schema";
-import { closePools, getDb } from "../../lib/db";
+import { closePools, getDb, getPool } from "../../lib/db";
 import { datasets, expectedHeader } from "../../lib/etl/datasets";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { expectGenresEqualFile, expectTableEqualsFile } from "../helpers/exactness";
@@ -95,5 +95,18 @@ describe("values that break naive loaders, and keys across the 7→8 digit bound
     await getDb(db.url).delete(etlTableFiles);
     const summary = await sync(db.url, "incremental", second, { tables: ["title_basics"] });
     expect(countsOf(summary, "title_basics")).toEqual({ read: 13, inserted: 0, updated: 0, unchanged: 13, deleted: 0 });
+  });
+
+  it("a verify reads every value back as the file's line: no drift, until a case or a trailing space changes", async () => {
+    const verify = async () => {
+      const summary = await sync(db.url, "verify", second, { tables: ["title_basics"] });
+      return summary.tables.find((t) => t.table === "title_basics");
+    };
+    expect(await verify()).toMatchObject({ unchanged: 13, drift: { missing: 0, differing: 0, extra: 0 } });
+    await getPool(db.url).query("UPDATE title_basics SET primaryTitle = 'Case only' WHERE tid = 8");
+    await getPool(db.url).query("UPDATE title_basics SET primaryTitle = TRIM(primaryTitle) WHERE tid = 6");
+    const drifted = await verify();
+    expect(drifted?.drift).toMatchObject({ missing: 0, differing: 2, extra: 0 });
+    expect(drifted?.drift?.examples.map((e) => e.key)).toEqual(["tt0000006", "tt0000008"]);
   });
 });

@@ -1,9 +1,9 @@
 /**
  * Verify and repair on the real server: after a first build of the bundled sample, rows changed behind the
- * engine's back with SQL (a value updated, a row deleted, a row inserted) are found by a verify with exact
- * counts and examples while nothing is written; a repair puts the tables back equal to their files, and a
- * verify after it finds nothing. Neither takes a shortcut: a file with the bytes of the last exact sync (its
- * fingerprint known) or an IMDb answer 304 is still compared row by row.
+ * engine's back with SQL (a value updated, a row_hash overwritten, a row deleted, a row inserted) are found by
+ * a verify with exact counts and examples while nothing is written; a repair puts the tables back equal to
+ * their files, and a verify after it finds nothing. Neither takes a shortcut: a file with the bytes of the
+ * last exact sync (its fingerprint known) or an IMDb answer 304 is still compared row by row.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { createWriteStream, readFileSync } from "node:fs";
@@ -98,6 +98,8 @@ describe("verify and repair", () => {
       "UPDATE title_basics SET genres = 'Drama' WHERE tid = 1",
       "DELETE FROM title_akas WHERE tid = 1 AND ordering = 2",
       "INSERT INTO title_ratings (tid, averageRating, numVotes, row_hash) VALUES (99999999, 9.9, 1, UNHEX('0123456789abcdef'))",
+      // The values left as they were, the row_hash not: the row is no longer what the sync wrote either.
+      "UPDATE title_episode SET row_hash = UNHEX('0000000000000000') WHERE tid = 33952",
     );
     // A plain incremental sync cannot see it: every file has the bytes of its table's last exact sync.
     const incremental = await run({ mode: "incremental" });
@@ -140,9 +142,15 @@ describe("verify and repair", () => {
         examples: [{ kind: "missing", key: "tt0000001", ordering: 2, lineNumber: 3 }],
       },
     });
-    expectNoDrift(summary, ["name_basics", "title_crew", "title_episode", "title_principals"]);
+    expect(tableResult(summary, "title_episode").drift).toEqual({
+      missing: 0,
+      differing: 1,
+      extra: 0,
+      examples: [{ kind: "differing", key: "tt0033952", ordering: null, lineNumber: 3 }],
+    });
+    expectNoDrift(summary, ["name_basics", "title_crew", "title_principals"]);
     // The drifted tables no longer equal the files their fingerprints describe: the next sync compares them.
-    const drifted = ["title_akas", "title_basics", "title_ratings"];
+    const drifted = ["title_akas", "title_basics", "title_episode", "title_ratings"];
     expect(await fingerprinted()).toEqual(all.filter((t) => !drifted.includes(t)).sort());
   });
 
@@ -164,7 +172,8 @@ describe("verify and repair", () => {
     expect(tableResult(summary, "title_ratings")).toMatchObject({ inserted: 0, updated: 1, deleted: 1, drift: null });
     expect(tableResult(summary, "title_basics")).toMatchObject({ inserted: 0, updated: 1, deleted: 0 });
     expect(tableResult(summary, "title_akas")).toMatchObject({ inserted: 1, updated: 0, deleted: 0 });
-    for (const table of ["name_basics", "title_crew", "title_episode", "title_principals"] as const) {
+    expect(tableResult(summary, "title_episode")).toMatchObject({ inserted: 0, updated: 1, deleted: 0 });
+    for (const table of ["name_basics", "title_crew", "title_principals"] as const) {
       // Compared although its fingerprint matched, and left alone.
       const read = sampleRows(table);
       expect(tableResult(summary, table), table).toMatchObject({ status: "succeeded", read, unchanged: read });
