@@ -195,6 +195,38 @@ describe("verify and repair", () => {
     await expectTableEqualsFile(db.url, "title_crew", sampleTsv("title_crew"));
   });
 
+  it("repairs without the kept-file diff, which cannot see drift: the file's changes and the drift together", async () => {
+    await sql("UPDATE title_ratings SET numVotes = 1 WHERE tid = 5");
+    const changed = sampleTsv("title_ratings").replace(/^tt0000001\t.*$/m, "tt0000001\t9.9\t99");
+    const source = await folderSource(dir, "changed", "title_ratings", changed);
+    // A plain incremental sync diffs the new file against the kept one: it writes the file's change only.
+    const incremental = await run({ mode: "incremental", source, tables: ["title_ratings"] });
+    expect(tableResult(incremental, "title_ratings")).toMatchObject({
+      updated: 1,
+      message: expect.stringContaining("kept file"),
+    });
+    const drift = await run({ mode: "verify", source, tables: ["title_ratings"] });
+    expect(tableResult(drift, "title_ratings").drift?.examples).toEqual([
+      { kind: "differing", key: "tt0000005", ordering: null, lineNumber: 6 },
+    ]);
+    // Drift cleared the fingerprint; the repair would not have taken the kept file either way.
+    const repair = await run({ mode: "verify", repair: true, source, tables: ["title_ratings"] });
+    const result = tableResult(repair, "title_ratings");
+    expect(result).toMatchObject({ status: "succeeded", updated: 1, inserted: 0, deleted: 0 });
+    expect(result.message ?? "").not.toContain("kept file");
+    await expectTableEqualsFile(db.url, "title_ratings", changed);
+  });
+
+  it("repairs with a kept file and a fingerprint that match the file", async () => {
+    await sql("UPDATE title_ratings SET numVotes = 2 WHERE tid = 7");
+    const changed = sampleTsv("title_ratings").replace(/^tt0000001\t.*$/m, "tt0000001\t9.9\t99");
+    const source = await folderSource(dir, "changed-again", "title_ratings", changed);
+    expect(await fingerprinted()).toContain("title_ratings");
+    const repair = await run({ mode: "verify", repair: true, source, tables: ["title_ratings"] });
+    expect(tableResult(repair, "title_ratings")).toMatchObject({ status: "succeeded", updated: 1, read: 999 });
+    await expectTableEqualsFile(db.url, "title_ratings", changed);
+  });
+
   it("compares the kept download when IMDb answers 304, for a verify and a repair", async () => {
     const server = await startServer();
     try {
