@@ -44,7 +44,7 @@ describe("verify and repair from the console", () => {
     const live = page.getByRole("region", { name: /^Progress of run \d+$/ });
     await live.waitFor();
     const id = Number((await live.getAttribute("aria-label"))?.match(/\d+/)?.[0]);
-    await expect(live.textContent()).resolves.toContain("verify from sample");
+    await live.getByText("verify from sample").waitFor();
     expect(await waitForRun(id)).toBe("succeeded");
 
     await page.goto(`${inject("baseUrl")}/runs/${id}`);
