@@ -26,6 +26,7 @@ import {
   smallint,
   text,
   tinyint,
+  uniqueIndex,
   varchar,
 } from "drizzle-orm/mysql-core";
 import { driftKinds, runModes, runStatuses, tableStatuses } from "./run-states";
@@ -221,8 +222,17 @@ export const etlRuns = mysqlTable(
     heartbeatAt: datetime("heartbeat_at", { mode: "date", fsp: 3 }),
     cancelRequested: boolean("cancel_requested").notNull().default(false),
     error: text("error"),
+    /**
+     * 1 while the run is queued or running, NULL after: its unique index lets the database itself refuse a
+     * second active run, on one server and on every node of a Galera cluster (which certifies unique keys
+     * cluster-wide), where a server lock would be local to one node.
+     */
+    activeSlot: tinyint("active_slot").generatedAlwaysAs(
+      sql`(case when \`status\` in ('queued','running') then 1 else null end)`,
+      { mode: "virtual" },
+    ),
   },
-  (t) => [index("etl_runs_status").on(t.status, t.id)],
+  (t) => [index("etl_runs_status").on(t.status, t.id), uniqueIndex("etl_runs_one_active").on(t.activeSlot)],
 );
 
 /** One row per run and table: the counters a run reports, and the time spent per stage. */

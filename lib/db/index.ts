@@ -8,8 +8,7 @@ import * as schema from "../../db/schema";
 import { env } from "../env";
 
 export type Pool = mysql.Pool;
-/** The database, with its pool (`$client`) for what needs one connection of its own (a server lock). */
-export type Db = MySql2Database<typeof schema> & { $client: Pool };
+export type Db = MySql2Database<typeof schema>;
 
 const cache = globalThis as unknown as { imdbPools?: Map<string, Pool> };
 

@@ -5,7 +5,6 @@
  * its next heartbeat (or, for a run whose process is gone, marks it cancelled at once).
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { RowDataPacket } from "mysql2/promise";
 import { activeRunStatuses, etlRuns, etlRunTables, type RunMode } from "../../db/schema";
 import type { Db } from "../db";
 import type { TableName } from "../etl/datasets";
@@ -71,24 +70,27 @@ async function whyDead(db: Db, run: Awaited<ReturnType<typeof activeRuns>>[numbe
 }
 
 /**
- * Records a queued run, or throws SyncBusyError when one is active. Serialised by a server lock held on a
- * connection of its own and released only after the run's transaction has committed: released inside the
- * transaction, the next creator could look before the commit and create a second run.
+ * A second active run refused by the database: the unique index on etl_runs.active_slot (a duplicate key on
+ * one server; on a Galera cluster a concurrent insert through another node fails certification as a deadlock).
+ */
+function isSecondActiveRun(error: unknown): boolean {
+  for (let e = error as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === "ER_DUP_ENTRY" || e.code === "ER_LOCK_DEADLOCK") return true;
+  }
+  return false;
+}
+
+/**
+ * Records a queued run, or throws SyncBusyError when one is active. The database guarantees it: at most one
+ * run can be queued or running (etl_runs.active_slot is unique), across processes, consoles and cluster nodes.
  */
 export async function createRun(db: Db, run: NewRun): Promise<number> {
   await failStaleRuns(db);
-  const lock = await db.$client.getConnection();
-  try {
-    const [locked] = await lock.query<RowDataPacket[]>("SELECT GET_LOCK('imdb_sync_create_run', 10) AS ok");
-    if (!locked[0]?.ok) throw new Error("Could not take the run-creation lock.");
+  for (let attempt = 0; ; attempt++) {
+    const [active] = await activeRuns(db);
+    if (active) throw new SyncBusyError(active.id);
     try {
       return await db.transaction(async (tx) => {
-        const active = await tx
-          .select({ id: etlRuns.id })
-          .from(etlRuns)
-          .where(inArray(etlRuns.status, activeRunStatuses))
-          .limit(1);
-        if (active[0]) throw new SyncBusyError(active[0].id);
         const [result] = await tx.insert(etlRuns).values({
           ...recordedMode(run),
           source: run.source,
@@ -102,11 +104,10 @@ export async function createRun(db: Db, run: NewRun): Promise<number> {
         await tx.insert(etlRunTables).values(run.tables.map((tableName) => ({ runId: id, tableName })));
         return id;
       });
-    } finally {
-      await lock.query("SELECT RELEASE_LOCK('imdb_sync_create_run')").catch(() => undefined);
+    } catch (error) {
+      // Another start won the race: it is found as the active run on the next round (once more at most).
+      if (!isSecondActiveRun(error) || attempt > 0) throw error;
     }
-  } finally {
-    lock.release();
   }
 }
 

@@ -105,4 +105,22 @@ describe("one sync at a time", () => {
     expect(refused).toHaveLength(4);
     for (const r of refused) expect(r.reason).toBeInstanceOf(SyncBusyError);
   });
+
+  it("the database itself refuses a second queued or running run (the unique active_slot), and allows finished ones", async () => {
+    const runs = getDb(db.url);
+    await runs
+      .update(etlRuns)
+      .set({ status: "cancelled" })
+      .where(inArray(etlRuns.status, ["queued", "running"]));
+    const row = { mode: "incremental" as const, trigger: "cli", source: "sample", status: "queued" as const };
+    await runs.insert(etlRuns).values(row);
+    await expect(runs.insert(etlRuns).values({ ...row, status: "running" })).rejects.toThrow();
+    await runs.insert(etlRuns).values([
+      { ...row, status: "failed" },
+      { ...row, status: "succeeded" },
+    ]);
+    await runs.update(etlRuns).set({ status: "cancelled" }).where(eq(etlRuns.status, "queued"));
+    await runs.insert(etlRuns).values({ ...row, status: "running" });
+    await runs.update(etlRuns).set({ status: "cancelled" }).where(eq(etlRuns.status, "running"));
+  });
 });
