@@ -183,6 +183,10 @@ async function startNode(node: ClusterNode, binary: string, bootstrap: boolean):
   if (bootstrap) {
     if (!existsSync(path.join(node.dataDir, "mysql"))) initialise(node);
     allowBootstrap(node);
+  } else if (process.getuid?.() === 0) {
+    // Run as root, the joiner's rsync daemon writes as nobody: a node that rejoins after a crash (a full state
+    // transfer over its old files) fails with "chgrp … Operation not permitted" on files it does not own.
+    spawnSync("chown", ["-R", "nobody:nogroup", node.dataDir]);
   }
   const log = openSync(node.errorLog, "a");
   const child = spawn(
