@@ -197,7 +197,32 @@ describe("the engine on a three-node Galera cluster", () => {
     expect(await tableRows(db.url, "title_ratings")).toEqual(before);
     await waitForSync(onNode(db.url, 3));
     expect(await tableRows(onNode(db.url, 3), "title_ratings")).toEqual(before);
-    expect(await tablesLike(db.url, "title\\_ratings\\_%")).toEqual([]);
+    expect(await tablesLike(db.url, "%\\_\\_new")).toEqual([]);
+    expect(await tablesLike(db.url, "\\_stage\\_%")).toEqual([]);
+  });
+
+  it("an incremental sync whose staging load exceeds wsrep_max_ws_size fails the same way, changes nothing, and the next run without the limit ends exact", async () => {
+    const before = await tableRows(db.url, "title_ratings");
+    const large = tsv("title_ratings", ratings(200_000, 9));
+    const run: EngineRun = {
+      mode: "incremental",
+      source: await folderSource(dir, "ws-large-incremental", "title_ratings", large),
+      tables: ["title_ratings"],
+    };
+    await setOnAllNodes(db.url, "wsrep_max_ws_size = 2097152");
+    try {
+      const summary = await runEngine(db.url, run);
+      expect(summary.status).toBe("failed");
+      expect(summary.error).toMatch(/Maximum writeset size exceeded/);
+    } finally {
+      await setOnAllNodes(db.url, "wsrep_max_ws_size = 2147483647");
+    }
+    expect(await tableRows(db.url, "title_ratings")).toEqual(before);
+    expect(await tablesLike(db.url, "%\\_\\_new")).toEqual([]);
+    expect(await tablesLike(db.url, "\\_stage\\_%")).toEqual([]);
+    expect((await runEngine(db.url, run)).status).toBe("succeeded");
+    await waitForSync(onNode(db.url, 3));
+    await expectTableEqualsFile(onNode(db.url, 3), "title_ratings", large);
   });
 
   describe("node 1 killed during a sync through node 1", () => {
@@ -228,6 +253,7 @@ describe("the engine on a three-node Galera cluster", () => {
         mode: "incremental",
         source: "imdb",
         tables: ["title_ratings"],
+        forceDeletes: true,
         sourceSettings: { baseUrl: server.url, downloadDir: await tempDir("galera-downloads") },
       };
       const runId = await queueRun(db.url, run);
@@ -254,6 +280,7 @@ describe("the engine on a three-node Galera cluster", () => {
         mode: "incremental",
         source: await folderSource(dir, "after-kill", "title_ratings", next),
         tables: ["title_ratings"],
+        forceDeletes: true,
       };
       await waitForSync(node2);
       expect(await queueRun(node2, retryRun).catch((error: unknown) => error)).toBeInstanceOf(SyncBusyError);
