@@ -188,26 +188,27 @@ async function startNode(node: ClusterNode, binary: string, bootstrap: boolean):
     // transfer over its old files) fails with "chgrp … Operation not permitted" on files it does not own.
     spawnSync("chown", ["-R", "nobody:nogroup", node.dataDir]);
   }
+  const args = [
+    "--no-defaults",
+    `--datadir=${node.dataDir}`,
+    `--socket=${node.socket}`,
+    `--pid-file=${node.pidFile}`,
+    `--port=${node.port}`,
+    "--bind-address=127.0.0.1",
+    "--skip-name-resolve",
+    `--log-error=${node.errorLog}`,
+    ...asUser(),
+    ...nodeSettings(node),
+  ];
   const log = openSync(node.errorLog, "a");
-  const child = spawn(
-    binary,
-    [
-      "--no-defaults",
-      `--datadir=${node.dataDir}`,
-      `--socket=${node.socket}`,
-      `--pid-file=${node.pidFile}`,
-      `--port=${node.port}`,
-      "--bind-address=127.0.0.1",
-      "--skip-name-resolve",
-      `--log-error=${node.errorLog}`,
-      ...asUser(),
-      ...nodeSettings(node),
-      ...(bootstrap ? ["--wsrep-new-cluster"] : []),
-    ],
-    { detached: true, stdio: ["ignore", log, log] },
-  );
+  const child = spawn(binary, [...args, ...(bootstrap ? ["--wsrep-new-cluster"] : [])], {
+    detached: true,
+    stdio: ["ignore", log, log],
+  });
   child.unref();
   const pid = child.pid ?? 0;
+  // mariadbd writes its pid file only once a joiner's state transfer is done: stop and status need it before.
+  writeFileSync(node.pidFile, String(pid));
   // A joiner answers on its socket only after its state transfer: wait for Synced, not just for the socket.
   const deadline = Date.now() + 300_000;
   for (;;) {
