@@ -22,7 +22,7 @@ const databaseName = "imdb";
 const defaultPort = 33306;
 
 /** Whether nothing listens on the loopback port (another checkout's private server, say). */
-function portIsFree(port: number): Promise<boolean> {
+export function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = createServer();
     probe.once("error", () => resolve(false));
@@ -80,7 +80,7 @@ export const bulkLoadSettings = [
   "--max-connections=200",
 ];
 
-function findBinary(names: string[]): string | undefined {
+export function findBinary(names: string[]): string | undefined {
   const dirs = [...(process.env.PATH ?? "").split(":"), "/usr/sbin", "/usr/local/sbin", "/usr/bin"];
   for (const name of names) {
     for (const dir of dirs) {
@@ -91,7 +91,7 @@ function findBinary(names: string[]): string | undefined {
   return undefined;
 }
 
-function serverBinary(): string {
+export function serverBinary(): string {
   let found = findBinary(["mariadbd", "mysqld"]);
   if (!found && process.getuid?.() === 0 && findBinary(["apt-get"])) {
     console.log("No MariaDB/MySQL server found: installing mariadb-server with apt-get …");
@@ -112,7 +112,7 @@ function serverBinary(): string {
   return found;
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -127,7 +127,7 @@ function runningPid(): number | undefined {
   return pid > 0 && isAlive(pid) ? pid : undefined;
 }
 
-function asUser(): string[] {
+export function asUser(): string[] {
   return process.getuid?.() === 0 ? ["--user=root"] : [];
 }
 

@@ -57,14 +57,25 @@ async function lockHeld(db: Db, id: number): Promise<boolean> {
 }
 
 /**
+ * Whether the server is a Galera cluster node. Its locks are local to the node: a run executed through
+ * another node holds its lock there, so a free lock here says nothing about whether the run lives.
+ */
+async function isGaleraNode(db: Db): Promise<boolean> {
+  const [rows] = await db.execute(sql.raw("SHOW GLOBAL VARIABLES LIKE 'wsrep_on'"));
+  return (rows as unknown as { Value: unknown }[])[0]?.Value === "ON";
+}
+
+/**
  * Why an active run is dead, or undefined while it lives. A running run whose lock is free lost its process
- * (the server frees the lock when the connection drops): known at once. A queued run gets `staleAfterMs` to
- * be picked up; a heartbeat older than that fails any run (a process that hangs, or runs on another server).
+ * (the server frees the lock when the connection drops): known at once, except on a Galera node (the lock may
+ * be held on another node). A queued run gets `staleAfterMs` to be picked up; a heartbeat older than that
+ * fails any run (a process that hangs, or runs on another server or cluster node).
  */
 async function whyDead(db: Db, run: Awaited<ReturnType<typeof activeRuns>>[number]): Promise<string | undefined> {
   const age = Date.now() - (run.heartbeatAt ?? run.createdAt).getTime();
   if (age > staleAfterMs) return "The process running this sync stopped (no heartbeat for a minute).";
   if (await lockHeld(db, run.id)) return undefined;
+  if (await isGaleraNode(db)) return undefined;
   if (run.status === "running") return "The process running this sync stopped (its server lock was freed).";
   return undefined;
 }
