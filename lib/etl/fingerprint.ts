@@ -11,6 +11,7 @@ import xxhash from "xxhash-wasm";
 import { etlTableFiles } from "../../db/schema";
 import type { Db } from "../db";
 import type { TableName } from "./datasets";
+import { readChunkBytes } from "./source";
 
 /**
  * `<bytes>:<XXH64 hex>` of the file, read once as a stream (about a second per GB); undefined for anything
@@ -20,7 +21,10 @@ export async function fileFingerprint(path: string, signal?: AbortSignal): Promi
   if (!(await stat(path)).isFile()) return undefined;
   const hasher = (await xxhash()).create64();
   let bytes = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, signal }) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(path, {
+    highWaterMark: readChunkBytes,
+    signal,
+  }) as AsyncIterable<Buffer>) {
     hasher.update(chunk);
     bytes += chunk.length;
   }

@@ -16,6 +16,7 @@ import xxhash from "xxhash-wasm";
 import type { DatasetSpec } from "./datasets";
 import type { LineHasher } from "./hash";
 import type { KeyCursor } from "./merge";
+import { inflateChunkBytes, readChunkBytes } from "./source";
 import { LineSplitter, lineKeyReader } from "./tsv";
 
 export interface KeptFile {
@@ -114,7 +115,7 @@ export class KeptFileCursor implements KeyCursor {
     private readonly batchSize = 4096,
   ) {
     const readKey = lineKeyReader(spec);
-    this.raw = createReadStream(kept.path, { highWaterMark: 1 << 20 });
+    this.raw = createReadStream(kept.path, { highWaterMark: readChunkBytes });
     this.raw.on("data", (chunk: Buffer) => {
       this.bytes += chunk.length;
       this.hasher.update(chunk);
@@ -122,7 +123,7 @@ export class KeptFileCursor implements KeyCursor {
     this.raw.on("end", () => {
       this.digest = `${this.bytes}:${this.hasher.digest().toString(16).padStart(16, "0")}`;
     });
-    this.input = kept.gzipped ? this.raw.pipe(createGunzip({ chunkSize: 1 << 18 })) : this.raw;
+    this.input = kept.gzipped ? this.raw.pipe(createGunzip({ chunkSize: inflateChunkBytes })) : this.raw;
     if (kept.gzipped) this.raw.on("error", (error) => this.input.destroy(error));
     const splitter = new LineSplitter((buf, start, end, lineNumber) => {
       if (lineNumber === 1) return;
