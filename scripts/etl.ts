@@ -15,7 +15,7 @@ import { isTableName, type TableName, tableNames } from "../lib/etl/datasets";
 import { executeRun, type ProgressEvent, settingsFromEnv } from "../lib/etl/pipeline";
 import type { RunSummary } from "../lib/etl/run-record";
 import { describeSource } from "../lib/etl/source";
-import { logToStdout } from "../lib/log";
+import { logInThisThread } from "../lib/log";
 import { assertReplaceConfirmed, createRun } from "../lib/runs/control";
 import { ReplaceNotConfirmedError, SyncBusyError } from "../lib/runs/errors";
 
@@ -122,7 +122,7 @@ function printTable(summary: RunSummary) {
 
 async function main() {
   const options = parse();
-  logToStdout(false);
+  await logInThisThread();
   const url = await resolveDatabaseUrl();
   await migrateDatabase(url);
   const settings = settingsFromEnv();
