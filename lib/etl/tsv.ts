@@ -209,21 +209,26 @@ export function fieldText(buf: Buffer, start: number, end: number, index: number
 }
 
 /**
- * Reads only the key of a line already known to be good (a kept file's): the id and, for akas/principals,
- * the ordering; undefined when there is none.
+ * Reads only the key of a line already known to be good (a kept file's) into `key`, as the checker does: the
+ * id and, for akas/principals, the ordering. False when there is none.
  */
 export function lineKeyReader(spec: DatasetSpec) {
   const keyKind = spec.fields[0]?.kind;
   if (keyKind?.type !== "key") throw new Error(`${spec.table}: the first field must be the key`);
   const hasOrdering = spec.keyFields.length === 2;
-  return (buf: Buffer, start: number, end: number): { id: number; ordering: number } | undefined => {
+  return (buf: Buffer, start: number, end: number, key: LineKey): boolean => {
     const tab = buf.indexOf(TAB, start);
     const keyEnd = tab === -1 || tab > end ? end : tab;
     const id = readImdbKey(buf, start, keyEnd, keyKind.prefix);
-    if (id < 0) return undefined;
-    if (!hasOrdering) return { id, ordering: 0 };
-    const next = buf.indexOf(TAB, keyEnd + 1);
-    const ordering = keyEnd < end ? readUint(buf, keyEnd + 1, next === -1 || next > end ? end : next) : -1;
-    return ordering < 0 ? undefined : { id, ordering };
+    let ordering = 0;
+    if (hasOrdering) {
+      const next = buf.indexOf(TAB, keyEnd + 1);
+      ordering = keyEnd < end ? readUint(buf, keyEnd + 1, next === -1 || next > end ? end : next) : -1;
+    }
+    if (id < 0 || ordering < 0) return false;
+    key.id = id;
+    key.ordering = ordering;
+    key.mergeKey = id * 65536 + ordering;
+    return true;
   };
 }
