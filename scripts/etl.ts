@@ -17,7 +17,7 @@ import { executeRun, type ProgressEvent, settingsFromEnv } from "../lib/etl/pipe
 import type { RunSummary } from "../lib/etl/run-record";
 import { describeSource } from "../lib/etl/source";
 import { driftRows } from "../lib/etl/verify";
-import { logToStdout } from "../lib/log";
+import { logInThisThread } from "../lib/log";
 import { assertReplaceConfirmed, createRun } from "../lib/runs/control";
 import { ReplaceNotConfirmedError, SyncBusyError } from "../lib/runs/errors";
 
@@ -153,7 +153,7 @@ const hasDrift = (summary: RunSummary) => summary.tables.some((t) => t.drift && 
 
 async function main() {
   const options = parse();
-  logToStdout(false);
+  await logInThisThread();
   const url = await resolveDatabaseUrl();
   await migrateDatabase(url);
   const settings = settingsFromEnv();

@@ -5,7 +5,6 @@
  */
 import type { PoolConnection, RowDataPacket } from "mysql2/promise";
 import { GenreSink, refreshGenreCounts } from "./genres";
-import { hashHex } from "./hash";
 import { addIndexesSql, dropIndexesSql, type IndexDefinition, secondaryIndexes } from "./indexes";
 import { LoadStream, RowBatch, streamingConnection } from "./load-stream";
 import { type ScannedRow, scanFile } from "./scan";
@@ -46,7 +45,7 @@ async function loadFile(job: TableJob, connection: PoolConnection, copy: string,
       if (row.rejected) continue;
       if (row.mergeKey <= lastKey) inOrder = false;
       lastKey = row.mergeKey;
-      rows.add(`${row.id}\t${hashHex(row.hash)}\t`, row.buf, row.start, row.end);
+      rows.addRow(row);
       counters.inserted++;
       genres?.add(row);
       if (rows.rows >= job.chunkRows) await load.write(rows.flush());

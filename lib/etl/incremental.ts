@@ -8,7 +8,6 @@ import type { PoolConnection, RowDataPacket } from "mysql2/promise";
 import { KeyHashCursor } from "./cursor";
 import { EtlError } from "./errors";
 import { adjustGenreCounts, GenreSink, removeEmptyGenres } from "./genres";
-import { hashHex } from "./hash";
 import { dropIndexesSql, secondaryIndexes } from "./indexes";
 import { KeptFileCursor, KeptFileUnusable } from "./kept-file";
 import { LoadStream, RowBatch, streamingConnection } from "./load-stream";
@@ -126,7 +125,7 @@ class Staging implements MergeOutput {
   }
 
   private stageRow(row: ScannedRow): void {
-    this.rows.add(`${row.id}\t${hashHex(row.hash)}\t`, row.buf, row.start, row.end);
+    this.rows.addRow(row);
     this.genres?.add(row);
   }
 
@@ -366,7 +365,7 @@ async function compareUnsorted(job: TableJob): Promise<void> {
         const onRows = async (scanned: ScannedRow[]) => {
           for (const row of scanned) {
             if (row.rejected) rejected.addText(keys.length === 2 ? `${row.id}\t${row.ordering}\n` : `${row.id}\n`);
-            else rows.add(`${row.id}\t${hashHex(row.hash)}\t`, row.buf, row.start, row.end);
+            else rows.addRow(row);
           }
           await rowLoad.write(rows.flush());
           await rejectedLoad.write(rejected.flush());

@@ -16,7 +16,8 @@ import xxhash from "xxhash-wasm";
 import type { DatasetSpec } from "./datasets";
 import type { LineHasher } from "./hash";
 import type { KeyCursor } from "./merge";
-import { LineSplitter, lineKeyReader } from "./tsv";
+import { inflateChunkBytes, readChunkBytes } from "./source";
+import { LineSplitter, lineKeyReader, noKey } from "./tsv";
 
 export interface KeptFile {
   path: string;
@@ -101,8 +102,9 @@ export class KeptFileCursor implements KeyCursor {
   private readonly input: Readable;
   private bytes = 0;
   private digest: string | undefined;
-  /** The current id's rows, not yet released: [ordering, hash] pairs. */
-  private group: { ordering: number; hash: bigint }[] = [];
+  /** The current id's rows, not yet released: their orderings and hashes side by side (no object per row). */
+  private readonly groupOrderings: number[] = [];
+  private readonly groupHashes: bigint[] = [];
   private groupId = -1;
   seen = 0;
 
@@ -114,7 +116,8 @@ export class KeptFileCursor implements KeyCursor {
     private readonly batchSize = 4096,
   ) {
     const readKey = lineKeyReader(spec);
-    this.raw = createReadStream(kept.path, { highWaterMark: 1 << 20 });
+    const key = noKey();
+    this.raw = createReadStream(kept.path, { highWaterMark: readChunkBytes });
     this.raw.on("data", (chunk: Buffer) => {
       this.bytes += chunk.length;
       this.hasher.update(chunk);
@@ -122,21 +125,24 @@ export class KeptFileCursor implements KeyCursor {
     this.raw.on("end", () => {
       this.digest = `${this.bytes}:${this.hasher.digest().toString(16).padStart(16, "0")}`;
     });
-    this.input = kept.gzipped ? this.raw.pipe(createGunzip({ chunkSize: 1 << 18 })) : this.raw;
+    this.input = kept.gzipped ? this.raw.pipe(createGunzip({ chunkSize: inflateChunkBytes })) : this.raw;
     if (kept.gzipped) this.raw.on("error", (error) => this.input.destroy(error));
     const splitter = new LineSplitter((buf, start, end, lineNumber) => {
       if (lineNumber === 1) return;
-      const key = readKey(buf, start, end);
-      if (!key) throw new KeptFileUnusable(`line ${lineNumber} of the kept file has no key`);
+      if (!readKey(buf, start, end, key)) throw new KeptFileUnusable(`line ${lineNumber} of the kept file has no key`);
       if (key.id !== this.groupId) {
         if (key.id < this.groupId) throw new KeptFileUnusable("the kept file is not sorted by its key");
         this.releaseGroup();
         this.groupId = key.id;
       }
-      const row = { ordering: key.ordering, hash: hash(buf.subarray(start, end)) };
-      const twin = this.group.findIndex((other) => other.ordering === row.ordering);
-      if (twin >= 0) this.group[twin] = row;
-      else this.group.push(row);
+      const rowHash = hash(buf.subarray(start, end));
+      const twin = this.groupOrderings.indexOf(key.ordering);
+      if (twin >= 0) {
+        this.groupHashes[twin] = rowHash;
+      } else {
+        this.groupOrderings.push(key.ordering);
+        this.groupHashes.push(rowHash);
+      }
     });
     this.input.on("data", (chunk: Buffer) => {
       try {
@@ -169,11 +175,12 @@ export class KeptFileCursor implements KeyCursor {
   }
 
   private releaseGroup(): void {
-    for (const row of this.group) {
-      this.queue.push(this.groupId, row.ordering);
-      this.hashes.push(row.hash);
+    for (let i = 0; i < this.groupOrderings.length; i++) {
+      this.queue.push(this.groupId, this.groupOrderings[i] as number);
+      this.hashes.push(this.groupHashes[i] as bigint);
     }
-    this.group = [];
+    this.groupOrderings.length = 0;
+    this.groupHashes.length = 0;
   }
 
   private fail(error: Error): void {

@@ -20,13 +20,14 @@ function parseInfo(result: unknown): LoadResult {
 
 /**
  * mysql2 writes LOAD DATA packets to the socket without waiting for it to drain, so back-pressure is
- * taken here: a writer waits while more than this many bytes sit unsent in the socket's buffer.
+ * taken here: a writer waits while more than this many bytes sit unsent in the socket's buffer. Like the
+ * stream's own 1 MB, enough to keep the server busy; more only holds more rows in memory.
  */
-const maxUnsentBytes = 8 << 20;
+const maxUnsentBytes = 1 << 20;
 
 /** One LOAD DATA statement in flight; write() rows to it, then end() and await the result. */
 export class LoadStream {
-  private readonly stream = new PassThrough({ highWaterMark: 4 << 20 });
+  private readonly stream = new PassThrough({ highWaterMark: 1 << 20 });
   private readonly socket: Writable | undefined;
   private readonly result: Promise<LoadResult>;
   private failure: Promise<never>;
@@ -79,14 +80,21 @@ export class LoadStream {
 }
 
 const emptyBuffer = Buffer.alloc(0);
+const TAB = 9;
+const NEWLINE = 10;
+const ZERO = 48;
 
-/** Collects rows into one buffer per batch; flush() hands the batch over and starts a new one. */
+/**
+ * Collects rows in one buffer that is kept for the whole sync; flush() hands over a copy of exactly the
+ * bytes collected. (Handing over the buffer itself and allocating a new one per batch left a mostly empty
+ * buffer of `capacity` bytes behind every batch, alive until the LOAD DATA had sent it.)
+ */
 export class RowBatch {
   private buf: Buffer;
   private length = 0;
   rows = 0;
 
-  constructor(private readonly capacity = 1 << 20) {
+  constructor(capacity = 1 << 20) {
     this.buf = Buffer.allocUnsafe(capacity);
   }
 
@@ -97,12 +105,26 @@ export class RowBatch {
     this.buf = grown;
   }
 
-  /** Appends `<prefix><line bytes>\n`; the prefix is ASCII. */
-  add(prefix: string, line: Buffer, start: number, end: number): void {
-    this.ensure(prefix.length + (end - start) + 1);
-    this.length += this.buf.write(prefix, this.length, "latin1");
-    this.length += line.copy(this.buf, this.length, start, end);
-    this.buf[this.length++] = 10;
+  /**
+   * Appends a row as LOAD DATA takes it (sql.ts): `<id>\t<row_hash as 16 hex digits>\t<the line's bytes>\n`.
+   * Written digit by digit: building a string per row was the first build's main garbage.
+   */
+  addRow(row: { id: number; hash: bigint; buf: Buffer; start: number; end: number }): void {
+    this.ensure(10 + 1 + 16 + 1 + (row.end - row.start) + 1);
+    const buf = this.buf;
+    let at = this.length;
+    let digits = 1;
+    for (let rest = row.id; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    for (let i = at + digits - 1, rest = row.id; i >= at; i--, rest = Math.floor(rest / 10)) buf[i] = 48 + (rest % 10);
+    at += digits;
+    buf[at++] = TAB;
+    const hex = row.hash.toString(16);
+    for (let i = hex.length; i < 16; i++) buf[at++] = ZERO;
+    at += buf.write(hex, at, "latin1");
+    buf[at++] = TAB;
+    at += row.buf.copy(buf, at, row.start, row.end);
+    buf[at++] = NEWLINE;
+    this.length = at;
     this.rows++;
   }
 
@@ -116,11 +138,10 @@ export class RowBatch {
     return this.length;
   }
 
-  /** Hands the batch over; an empty batch keeps its buffer (no garbage on runs that change nothing). */
+  /** Hands the batch over as a copy and starts the next one in the same buffer. */
   flush(): Buffer {
     if (this.length === 0) return emptyBuffer;
-    const out = this.buf.subarray(0, this.length);
-    this.buf = Buffer.allocUnsafe(this.capacity);
+    const out = Buffer.copyBytesFrom(this.buf, 0, this.length);
     this.length = 0;
     this.rows = 0;
     return out;

@@ -27,8 +27,15 @@ export interface MergeOutput {
   between(): Promise<void> | undefined;
 }
 
+/**
+ * Runs once per id, so the merge avoids allocating per row: the group array is reused, and the per-id steps
+ * are synchronous (an `await` per id costs a promise and a suspended frame per row); a promise is made only
+ * when the table's batch runs out or a batch is handed over.
+ */
 export class KeyMerge {
-  private group: ScannedRow[] = [];
+  /** The file's rows of the current id; a row matched with the table is set to null. */
+  private readonly group: (ScannedRow | null)[] = [];
+  private groupId = -1;
   private tableDone = false;
 
   constructor(
@@ -45,10 +52,10 @@ export class KeyMerge {
   /** Feeds the file's next rows, in file order. */
   async add(rows: ScannedRow[]): Promise<void> {
     for (const row of rows) {
-      const groupId = this.group[0]?.id ?? -1;
-      if (row.id < groupId) throw this.unsorted(row);
-      if (row.id > groupId && this.group.length > 0) {
-        await this.mergeGroup();
+      if (row.id < this.groupId) throw this.unsorted(row);
+      if (row.id > this.groupId && this.group.length > 0) {
+        const filling = this.mergeGroup();
+        if (filling) await filling;
         const handover = this.out.between();
         if (handover) await handover;
       }
@@ -69,7 +76,8 @@ export class KeyMerge {
 
   /** A second row with the same key in one id (not adjacent in the file): the duplicate-key rule decides. */
   private addToGroup(row: ScannedRow): void {
-    const twin = this.group.findIndex((other) => other.ordering === row.ordering);
+    if (this.group.length === 0) this.groupId = row.id;
+    const twin = this.indexInGroup(row.ordering);
     const earlier = this.group[twin];
     if (!earlier) {
       this.group.push(row);
@@ -80,34 +88,46 @@ export class KeyMerge {
     if (wins) this.group[twin] = row;
   }
 
+  /** Where the group holds the file's row with this ordering, or -1. */
+  private indexInGroup(ordering: number): number {
+    const group = this.group;
+    for (let i = 0; i < group.length; i++) if (group[i]?.ordering === ordering) return i;
+    return -1;
+  }
+
   private deleteCurrent(): void {
     this.out.delete(this.table.id, this.table.ordering);
     this.table.next();
   }
 
-  private async mergeGroup(): Promise<void> {
+  /**
+   * Merges the group with the table's rows up to its id. Returns undefined when done, or a promise when the
+   * table's batch ran out: it waits for the next batch and goes on.
+   */
+  private mergeGroup(): Promise<void> | undefined {
     const group = this.group;
-    this.group = [];
-    const id = group[0]?.id ?? 0;
-    for (;;) {
-      if (!this.table.ready) {
-        this.tableDone = !(await this.table.fill());
-        if (this.tableDone) break;
-      }
+    const id = this.groupId;
+    while (!this.tableDone) {
+      if (!this.table.ready) return this.fillAndMerge();
       if (this.table.id > id) break;
-      const index = this.table.id < id ? -1 : group.findIndex((row) => row.ordering === this.table.ordering);
+      const index = this.table.id < id ? -1 : this.indexInGroup(this.table.ordering);
       const match = group[index];
       if (!match) {
         this.deleteCurrent();
         continue;
       }
-      group.splice(index, 1);
-      const same = this.table.hash === match.hash;
+      group[index] = null;
+      if (!match.rejected && this.table.hash === match.hash) this.out.unchanged();
+      else if (!match.rejected) this.out.update(match);
       this.table.next();
-      if (match.rejected) continue;
-      if (same) this.out.unchanged();
-      else this.out.update(match);
     }
-    for (const row of group) if (!row.rejected) this.out.insert(row);
+    for (const row of group) if (row && !row.rejected) this.out.insert(row);
+    group.length = 0;
+    return undefined;
+  }
+
+  private async fillAndMerge(): Promise<void> {
+    this.tableDone = !(await this.table.fill());
+    await this.mergeGroup();
   }
 }

@@ -8,7 +8,7 @@ import type { DatasetSpec } from "./datasets";
 import { expectedHeader } from "./datasets";
 import { EtlError } from "./errors";
 import type { LineHasher } from "./hash";
-import { type LineKey, LineSplitter, lineChecker } from "./tsv";
+import { type LineKey, LineSplitter, lineChecker, noKey } from "./tsv";
 
 export interface ScannedRow extends LineKey {
   lineNumber: number;
@@ -108,6 +108,7 @@ export async function scanFile(
 ): Promise<void> {
   const header = Buffer.from(expectedHeader(spec));
   const check = lineChecker(spec);
+  const key = noKey();
   let batch: ScannedRow[] = [];
   let pending: ScannedRow | undefined;
 
@@ -125,18 +126,14 @@ export async function scanFile(
   const splitter = new LineSplitter((buf, start, end, lineNumber, utf8Checked) => {
     if (lineNumber === 1) return checkHeader(spec, header, buf, start, end);
     counters.read++;
-    const result = check(buf, start, end, utf8Checked);
-    if (!result.ok) {
-      counters.rejected++;
-      handlers.onReject({
-        lineNumber,
-        reason: result.reason,
-        line: rejectedLineText(buf, start, end),
-      });
-      if (result.key) keep(scannedRow(result.key, lineNumber, buf, start, end, 0n, true));
+    const reason = check(buf, start, end, utf8Checked, key);
+    if (reason === undefined) {
+      keep(scannedRow(key, lineNumber, buf, start, end, hash(buf.subarray(start, end)), false));
       return;
     }
-    keep(scannedRow(result.key, lineNumber, buf, start, end, hash(buf.subarray(start, end)), false));
+    counters.rejected++;
+    handlers.onReject({ lineNumber, reason, line: rejectedLineText(buf, start, end) });
+    if (key.id >= 0) keep(scannedRow(key, lineNumber, buf, start, end, 0n, true));
   });
 
   const stopIfAborted = () => {

@@ -83,12 +83,21 @@ async function findInFolder(folder: string, spec: DatasetSpec, regularOnly: bool
   throw new EtlError("SOURCE_MISSING", `${spec.file} (or its .tsv) was not found in ${folder}.`);
 }
 
+/**
+ * Read and inflate chunks of 64 KB. Every chunk is a buffer of its own that lives until its rows are handed
+ * on; V8 frees it only with the object that holds it, and lets about 64 MB of such memory pile up before a
+ * full collection. Chunks of 1 MB (read) and 256 KB (inflated) outlived young-generation collections and
+ * piled up as dead memory; 64 KB ones mostly die young, at the same speed.
+ */
+export const readChunkBytes = 64 << 10;
+export const inflateChunkBytes = 64 << 10;
+
 /** The file's bytes, decompressed when gzipped; a corrupt or truncated .gz errors the stream. */
 export function openBytes(file: { path: string; gzipped: boolean }, onRawBytes?: (n: number) => void): Readable {
-  const raw = createReadStream(file.path, { highWaterMark: 1 << 20 });
+  const raw = createReadStream(file.path, { highWaterMark: readChunkBytes });
   if (onRawBytes) raw.on("data", (chunk: Buffer | string) => onRawBytes(chunk.length));
   if (!file.gzipped) return raw;
-  const gunzip = createGunzip({ chunkSize: 1 << 18 });
+  const gunzip = createGunzip({ chunkSize: inflateChunkBytes });
   gunzip.on("error", () => raw.destroy());
   raw.on("error", (error) => gunzip.destroy(error));
   return raw.pipe(gunzip);

@@ -28,17 +28,37 @@ export class LineSplitter {
     return this.lineNumber;
   }
 
+  /**
+   * Only the line that spans two chunks is copied (with the rest of the previous chunk); the other lines are
+   * handed over as slices of the chunk itself, so the decompressed bytes are not copied again.
+   */
   push(chunk: Buffer): void {
-    const buf = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
     let start = 0;
-    const lastNewline = buf.lastIndexOf(NEWLINE);
-    const utf8Checked = lastNewline > 0 && isUtf8(buf.subarray(0, lastNewline));
+    if (this.rest) {
+      const nl = chunk.indexOf(NEWLINE);
+      if (nl === -1) {
+        this.rest = Buffer.concat([this.rest, chunk]);
+        return;
+      }
+      const spanning = Buffer.concat([this.rest, chunk.subarray(0, nl + 1)]);
+      this.rest = undefined;
+      this.lines(spanning, 0, spanning.length - 1);
+      start = nl + 1;
+    }
+    const lastNewline = chunk.lastIndexOf(NEWLINE);
+    if (lastNewline >= start) this.lines(chunk, start, lastNewline);
+    const restStart = Math.max(start, lastNewline + 1);
+    this.rest = restStart < chunk.length ? chunk.subarray(restStart) : undefined;
+  }
+
+  /** The lines of buf from `start` to its last newline (at `lastNewline`), checked for UTF-8 as one block. */
+  private lines(buf: Buffer, start: number, lastNewline: number): void {
+    const utf8Checked = isUtf8(buf.subarray(start, lastNewline));
     for (let nl = buf.indexOf(NEWLINE, start); nl !== -1; nl = buf.indexOf(NEWLINE, start)) {
       const end = nl > start && buf[nl - 1] === CR ? nl - 1 : nl;
       this.onLine(buf, start, end, ++this.lineNumber, utf8Checked);
       start = nl + 1;
     }
-    this.rest = start < buf.length ? buf.subarray(start) : undefined;
   }
 
   finish(): void {
@@ -52,13 +72,26 @@ export class LineSplitter {
 
 /** A line's identity: the IMDb key's number and, for akas/principals, its ordering. */
 export interface LineKey {
+  /** -1 when the line's key cannot be read. */
   id: number;
   ordering: number;
   /** One number that sorts like the file: id * 65536 + ordering. */
   mergeKey: number;
 }
 
-export type CheckResult = { ok: true; key: LineKey } | { ok: false; reason: string; key?: LineKey };
+export const noKey = (): LineKey => ({ id: -1, ordering: 0, mergeKey: -1 });
+
+/**
+ * Checks one line: undefined when it is good, else why it is rejected. The line's key is written into `key`
+ * (id -1 when it cannot be read) instead of a new object per line: the checker runs for every row.
+ */
+export type LineCheck = (
+  buf: Buffer,
+  start: number,
+  end: number,
+  utf8Checked: boolean,
+  key: LineKey,
+) => string | undefined;
 
 function isNull(buf: Buffer, start: number, end: number): boolean {
   return end - start === 2 && buf[start] === BACKSLASH && buf[start + 1] === N;
@@ -131,14 +164,14 @@ function checkField(kind: FieldKind, buf: Buffer, start: number, end: number): s
 }
 
 /** Builds the checker for one dataset: field count, key form, numbers, lengths and UTF-8. */
-export function lineChecker(spec: DatasetSpec) {
+export function lineChecker(spec: DatasetSpec): LineCheck {
   const fields = spec.fields;
   const keyKind = fields[0]?.kind;
   if (keyKind?.type !== "key") throw new Error(`${spec.table}: the first field must be the key`);
   const hasOrdering = spec.keyFields.length === 2;
   const tabs: number[] = new Array(fields.length + 1);
 
-  return (buf: Buffer, start: number, end: number, utf8Checked: boolean): CheckResult => {
+  return (buf, start, end, utf8Checked, key) => {
     let count = 0;
     tabs[0] = start - 1;
     for (let at = buf.indexOf(TAB, start); at !== -1 && at < end; at = buf.indexOf(TAB, at + 1)) {
@@ -148,21 +181,21 @@ export function lineChecker(spec: DatasetSpec) {
     tabs[fields.length] = end;
     const id = readImdbKey(buf, start, count > 0 ? (tabs[1] ?? end) : end, keyKind.prefix);
     const ordering = hasOrdering && count >= 2 ? readUint(buf, (tabs[1] ?? 0) + 1, tabs[2] ?? end) : 0;
-    const key =
-      id >= 0 && ordering >= 0 && ordering <= 65535 ? { id, ordering, mergeKey: id * 65536 + ordering } : undefined;
-    if (count !== fields.length - 1) {
-      return { ok: false, reason: `expected ${fields.length} fields, found ${count + 1}`, key };
-    }
-    if (id < 0) return { ok: false, reason: `${fields[0]?.name} is not a key like ${keyKind.prefix}0000001` };
-    if (!key) return { ok: false, reason: "ordering is not a whole number up to 65535" };
-    if (!utf8Checked && !isUtf8(buf.subarray(start, end))) return { ok: false, reason: "invalid UTF-8", key };
+    const keyed = id >= 0 && ordering >= 0 && ordering <= 65535;
+    key.id = keyed ? id : -1;
+    key.ordering = keyed ? ordering : 0;
+    key.mergeKey = keyed ? id * 65536 + ordering : -1;
+    if (count !== fields.length - 1) return `expected ${fields.length} fields, found ${count + 1}`;
+    if (id < 0) return `${fields[0]?.name} is not a key like ${keyKind.prefix}0000001`;
+    if (!keyed) return "ordering is not a whole number up to 65535";
+    if (!utf8Checked && !isUtf8(buf.subarray(start, end))) return "invalid UTF-8";
     for (let i = 1; i < fields.length; i++) {
       const field = fields[i];
       if (!field) continue;
       const problem = checkField(field.kind, buf, (tabs[i] ?? 0) + 1, tabs[i + 1] ?? end);
-      if (problem) return { ok: false, reason: `${field.name}: ${problem}`, key };
+      if (problem) return `${field.name}: ${problem}`;
     }
-    return { ok: true, key };
+    return undefined;
   };
 }
 
@@ -176,21 +209,26 @@ export function fieldText(buf: Buffer, start: number, end: number, index: number
 }
 
 /**
- * Reads only the key of a line already known to be good (a kept file's): the id and, for akas/principals,
- * the ordering; undefined when there is none.
+ * Reads only the key of a line already known to be good (a kept file's) into `key`, as the checker does: the
+ * id and, for akas/principals, the ordering. False when there is none.
  */
 export function lineKeyReader(spec: DatasetSpec) {
   const keyKind = spec.fields[0]?.kind;
   if (keyKind?.type !== "key") throw new Error(`${spec.table}: the first field must be the key`);
   const hasOrdering = spec.keyFields.length === 2;
-  return (buf: Buffer, start: number, end: number): { id: number; ordering: number } | undefined => {
+  return (buf: Buffer, start: number, end: number, key: LineKey): boolean => {
     const tab = buf.indexOf(TAB, start);
     const keyEnd = tab === -1 || tab > end ? end : tab;
     const id = readImdbKey(buf, start, keyEnd, keyKind.prefix);
-    if (id < 0) return undefined;
-    if (!hasOrdering) return { id, ordering: 0 };
-    const next = buf.indexOf(TAB, keyEnd + 1);
-    const ordering = keyEnd < end ? readUint(buf, keyEnd + 1, next === -1 || next > end ? end : next) : -1;
-    return ordering < 0 ? undefined : { id, ordering };
+    let ordering = 0;
+    if (hasOrdering) {
+      const next = buf.indexOf(TAB, keyEnd + 1);
+      ordering = keyEnd < end ? readUint(buf, keyEnd + 1, next === -1 || next > end ? end : next) : -1;
+    }
+    if (id < 0 || ordering < 0) return false;
+    key.id = id;
+    key.ordering = ordering;
+    key.mergeKey = id * 65536 + ordering;
+    return true;
   };
 }

@@ -14,7 +14,8 @@ describe("keptFolder", () => {
 describe("lineKeyReader", () => {
   const read = (table: keyof typeof datasets, line: string) => {
     const buf = Buffer.from(line);
-    return lineKeyReader(datasets[table])(buf, 0, buf.length);
+    const key = { id: -1, ordering: -1, mergeKey: -1 };
+    return lineKeyReader(datasets[table])(buf, 0, buf.length, key) ? { id: key.id, ordering: key.ordering } : undefined;
   };
   it("reads the key, and the ordering where the table has one", () => {
     expect(read("title_ratings", "tt0000001\t5.7\t2100")).toEqual({ id: 1, ordering: 0 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { datasets } from "../../lib/etl/datasets";
-import { fieldText, LineSplitter, lineChecker } from "../../lib/etl/tsv";
+import { fieldText, type LineCheck, LineSplitter, lineChecker, noKey } from "../../lib/etl/tsv";
 
 function split(chunks: string[]): string[] {
   const lines: string[] = [];
@@ -13,9 +13,13 @@ function split(chunks: string[]): string[] {
 const checkTitle = lineChecker(datasets.title_basics);
 const checkAka = lineChecker(datasets.title_akas);
 const checkRating = lineChecker(datasets.title_ratings);
-const check = (checker: typeof checkTitle, line: string | Buffer) => {
+/** The checker's answer as one object: ok or the reason, and the key it read into its out-parameter. */
+const check = (checker: LineCheck, line: string | Buffer) => {
   const buf = typeof line === "string" ? Buffer.from(line) : line;
-  return checker(buf, 0, buf.length, false);
+  const key = noKey();
+  const reason = checker(buf, 0, buf.length, false, key);
+  const readKey = key.id >= 0 ? { ...key } : undefined;
+  return reason === undefined ? { ok: true, key: readKey } : { ok: false, reason, key: readKey };
 };
 const title = (fields: Partial<Record<string, string>>) =>
   [
@@ -33,6 +37,22 @@ const title = (fields: Partial<Record<string, string>>) =>
 describe("LineSplitter", () => {
   it("splits lines across chunk boundaries and keeps a last line without a newline", () => {
     expect(split(["a\tb\nc", "d\ne\r\n", "f"])).toEqual(["a\tb", "cd", "e", "f"]);
+  });
+
+  it("joins a line spread over several chunks, even one cut inside a UTF-8 character", () => {
+    const seen: [string, boolean][] = [];
+    const splitter = new LineSplitter((buf, start, end, _line, utf8Checked) =>
+      seen.push([buf.toString("utf8", start, end), utf8Checked]),
+    );
+    const bytes = Buffer.from("a\tcaf\u00e9\nbc\nlast");
+    const cut = bytes.indexOf(0xa9); // inside the two bytes of é
+    for (const chunk of [bytes.subarray(0, 2), bytes.subarray(2, cut), bytes.subarray(cut)]) splitter.push(chunk);
+    splitter.finish();
+    expect(seen).toEqual([
+      ["a\tcaf\u00e9", true],
+      ["bc", true],
+      ["last", false],
+    ]);
   });
 
   it("drops only a \\r right before the newline", () => {
