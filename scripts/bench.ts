@@ -151,6 +151,19 @@ await freshDatabase(serverUrl, benchUrl);
 console.log("floors: LOAD DATA of the uncompressed files (primary keys only), then the secondary indexes …");
 const floor = await measureFloor(benchUrl, baseDir, dataDir);
 const steps: StepResult[] = floorSteps(floor);
+/**
+ * Every step is also written as soon as it is measured, so that a run cut short (a full-size run takes hours)
+ * keeps what it measured; a run that reaches its end removes this file.
+ */
+mkdirSync("bench-results", { recursive: true });
+const partialFile = path.join("bench-results", `partial-${scale}.json`);
+const measured: StepResult[] = [];
+function savePartial(step?: StepResult): void {
+  if (step) measured.push(step);
+  const partial = { date: new Date().toISOString(), scale, seed, loadAverage: loadavg(), floor, steps: measured };
+  writeFileSync(partialFile, `${JSON.stringify(partial, null, 2)}\n`);
+}
+savePartial();
 
 buildEngine();
 type Run = { step: string; mode: "first-run" | "incremental"; source: string; target?: number; want: Expected };
@@ -162,9 +175,13 @@ async function measure(run: Run): Promise<StepResult> {
   try {
     const result = await runSync({ databaseUrl: benchUrl, mode: run.mode, source: run.source, keptDir });
     const against = run.mode === "first-run" ? "floor + indexes" : "floor";
-    return syncStep(run.step, result, { seconds: floorSeconds(floor, against), against }, run.target, run.want);
+    const step = syncStep(run.step, result, { seconds: floorSeconds(floor, against), against }, run.target, run.want);
+    savePartial(step);
+    return step;
   } catch (error) {
-    return failedStep(run.step, (error as Error).message);
+    const step = failedStep(run.step, (error as Error).message);
+    savePartial(step);
+    return step;
   }
 }
 const firstBuild: Run = {
@@ -318,9 +335,9 @@ const results = {
     sync: consoleLoad.sync && { seconds: consoleLoad.sync.seconds, rowsWritten: consoleLoad.sync.rowsWritten },
   },
 };
-mkdirSync("bench-results", { recursive: true });
 const out = path.join("bench-results", `latest-${scale}.json`);
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+rmSync(partialFile, { force: true });
 // Formatted as the linter wants it, so a committed result never fails `npm run lint`.
 execFileSync(path.join("node_modules", ".bin", "biome"), ["format", "--write", out], { stdio: "ignore" });
 console.log(
