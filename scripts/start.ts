@@ -1,6 +1,7 @@
 /**
  * `npm start`: the private database (unless DATABASE_URL is set), migrations, a production build when
- * the sources are newer than the last one, then the console on HOST:PORT. `--dev` runs `next dev` instead.
+ * the sources are newer than the last one, then the console on HOST:PORT. `--dev` runs `next dev` instead;
+ * `--prebuilt` (the container image) skips the build check, since the image holds no dev dependencies to rebuild with.
  */
 import { spawn } from "node:child_process";
 import { migrateDatabase } from "../lib/db/migrate";
@@ -17,11 +18,12 @@ if (!loopback.includes(env.HOST) && !env.ADMIN_PASSWORD && !env.ADMIN_TOKEN) {
 }
 
 const dev = process.argv.includes("--dev");
+const prebuilt = process.argv.includes("--prebuilt");
 const url = await resolveDatabaseUrl();
 await migrateDatabase(url);
 const childEnv = { ...process.env, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: "1" };
 
-if (!dev && !buildConsoleIfStale(childEnv)) process.exit(1);
+if (!dev && !prebuilt && !buildConsoleIfStale(childEnv)) process.exit(1);
 
 const nextArgs = dev
   ? ["next", "dev", "-H", env.HOST, "-p", String(env.PORT)]
