@@ -31,6 +31,7 @@ interface ComposeService {
   volumes?: string[];
   ports?: string[];
   healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition?: string }>;
 }
 interface Compose {
   name: string;
@@ -95,6 +96,9 @@ const db = compose.services.db;
 const consoleService = compose.services.console;
 if (!db?.image || !consoleService?.build)
   throw new Error("compose.yaml: expected services db (image) and console (build)");
+if (consoleService.depends_on?.db?.condition !== "service_healthy") {
+  throw new Error("compose.yaml: the console should wait for a healthy db, as this test does");
+}
 const consoleImage = consoleService.image ?? `${compose.name}-console`;
 const nodeImage = /^ARG NODE_IMAGE=(\S+)$/m.exec(readFileSync("Dockerfile", "utf8"))?.[1];
 if (!nodeImage) throw new Error("Dockerfile: expected ARG NODE_IMAGE=<image>");
@@ -298,6 +302,9 @@ try {
   podman(["network", "create", prefix]);
   const firstUp = await up();
   report.push(["up → healthy, first start (database initialised, migrated)", firstUp]);
+
+  const uid = podman(["exec", containerName("console"), "id", "-u"]).stdout.trim();
+  check(uid !== "0", "the console runs as a user other than root");
 
   step("log in over HTTP; a first build of the bundled sample through the API");
   check((await http("/api/runs")).status === 401, "the API answers 401 without a session");
