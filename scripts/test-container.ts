@@ -43,27 +43,7 @@ const seconds = (since: number) => (performance.now() - since) / 1000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const step = (message: string) => console.log(`[${seconds(wallClock).toFixed(0).padStart(4)} s] ${message}`);
 
-// The sandbox refuses to raise RLIMIT_NOFILE (podman's default ulimits) and has Debian's runc, not crun.
-const work = mkdtempSync(path.join(tmpdir(), "imdb-sync-container-"));
-const containersConf = path.join(work, "containers.conf");
-writeFileSync(containersConf, '[containers]\ndefault_ulimits = []\n\n[engine]\nruntime = "runc"\n');
-const podmanEnv = { ...process.env, CONTAINERS_CONF: containersConf };
-
-function run(command: string, args: string[], options: SpawnSyncOptions = {}) {
-  const result = spawnSync(command, args, { encoding: "utf8", maxBuffer: 64 << 20, env: podmanEnv, ...options });
-  return { status: result.status, stdout: String(result.stdout ?? ""), stderr: String(result.stderr ?? "") };
-}
-
-/** podman, failing with its error output unless `allowFail`. */
-function podman(args: string[], allowFail = false) {
-  const result = run("podman", args);
-  if (result.status !== 0 && !allowFail) {
-    throw new Error(`podman ${args.slice(0, 2).join(" ")} … failed (${result.status}):\n${result.stderr.trim()}`);
-  }
-  return result;
-}
-
-if (run("podman", ["--version"]).status !== 0) {
+if (spawnSync("podman", ["--version"]).status !== 0) {
   console.error("test:container needs podman (Debian: apt-get install podman runc debootstrap).");
   process.exit(1);
 }
@@ -103,14 +83,34 @@ const consoleImage = consoleService.image ?? `${compose.name}-console`;
 const nodeImage = /^ARG NODE_IMAGE=(\S+)$/m.exec(readFileSync("Dockerfile", "utf8"))?.[1];
 if (!nodeImage) throw new Error("Dockerfile: expected ARG NODE_IMAGE=<image>");
 
+// The sandbox refuses to raise RLIMIT_NOFILE (podman's default ulimits) and has Debian's runc, not crun.
+const work = mkdtempSync(path.join(tmpdir(), "imdb-sync-container-"));
+const containersConf = path.join(work, "containers.conf");
+writeFileSync(containersConf, '[containers]\ndefault_ulimits = []\n\n[engine]\nruntime = "runc"\n');
+const podmanEnv = { ...process.env, CONTAINERS_CONF: containersConf };
+
+function run(command: string, args: string[], options: SpawnSyncOptions = {}) {
+  const result = spawnSync(command, args, { encoding: "utf8", maxBuffer: 64 << 20, env: podmanEnv, ...options });
+  return { status: result.status, stdout: String(result.stdout ?? ""), stderr: String(result.stderr ?? "") };
+}
+
+/** podman, failing with its error output unless `allowFail`. */
+function podman(args: string[], allowFail = false) {
+  const result = run("podman", args);
+  if (result.status !== 0 && !allowFail) {
+    throw new Error(`podman ${args.slice(0, 2).join(" ")} … failed (${result.status}):\n${result.stderr.trim()}`);
+  }
+  return result;
+}
+
 const containerName = (service: string) => `${prefix}-${service}`;
 
 /** `podman run -d` of a compose service: its environment, named volumes, ports (loopback only), health check. */
-function startService(service: string, spec: ComposeService, image: string, extraEnv: Record<string, string> = {}) {
+function startService(service: string, spec: ComposeService, image: string) {
   const args = ["run", "-d", "--name", containerName(service), "--network", prefix, "--network-alias", service];
   // No systemd here to run health checks on a timer: waitHealthy runs them.
   args.push("--health-interval", "disable");
-  for (const [name, value] of Object.entries({ ...spec.environment, ...extraEnv })) args.push("-e", `${name}=${value}`);
+  for (const [name, value] of Object.entries(spec.environment ?? {})) args.push("-e", `${name}=${value}`);
   for (const volume of spec.volumes ?? []) {
     const [source, target] = volume.split(":");
     args.push("-v", `${prefix}-${source}:${target}`);
