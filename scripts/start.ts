@@ -1,8 +1,10 @@
 /**
  * `npm start`: the private database (unless DATABASE_URL is set), migrations, a production build when
- * the sources are newer than the last one, then the console on HOST:PORT. `--dev` runs `next dev` instead.
+ * the sources are newer than the last one, then the console on HOST:PORT. `--dev` runs `next dev` instead;
+ * `--prebuilt` (the container image) skips the build check, since the image holds no dev dependencies to rebuild with.
  */
 import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import { migrateDatabase } from "../lib/db/migrate";
 import { resolveDatabaseUrl } from "../lib/db/private-server";
 import { env } from "../lib/env";
@@ -17,18 +19,19 @@ if (!loopback.includes(env.HOST) && !env.ADMIN_PASSWORD && !env.ADMIN_TOKEN) {
 }
 
 const dev = process.argv.includes("--dev");
+const prebuilt = process.argv.includes("--prebuilt");
 const url = await resolveDatabaseUrl();
 await migrateDatabase(url);
 const childEnv = { ...process.env, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: "1" };
 
-if (!dev && !buildConsoleIfStale(childEnv)) process.exit(1);
+if (!dev && !prebuilt && !buildConsoleIfStale(childEnv)) process.exit(1);
 
-const nextArgs = dev
-  ? ["next", "dev", "-H", env.HOST, "-p", String(env.PORT)]
-  : ["next", "start", "-H", env.HOST, "-p", String(env.PORT)];
+// Next's own CLI on this Node.js, not through npx: 0.6 s less to start, and signals reach the server directly.
+const nextCli = createRequire(import.meta.url).resolve("next/dist/bin/next");
+const nextArgs = [nextCli, dev ? "dev" : "start", "-H", env.HOST, "-p", String(env.PORT)];
 console.log(
   `IMDb Sync Console on http://${env.HOST}:${env.PORT}/ (database: ${env.DATABASE_URL ? "DATABASE_URL" : "private, under .data/"})`,
 );
-const server = spawn("npx", nextArgs, { stdio: "inherit", env: childEnv });
+const server = spawn(process.execPath, nextArgs, { stdio: "inherit", env: childEnv });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));
