@@ -3,8 +3,11 @@
  * one under `npm test`), migrated from the committed migrations and dropped afterwards.
  */
 import { randomBytes } from "node:crypto";
+import { rm } from "node:fs/promises";
 import mysql from "mysql2/promise";
 import { migrateDatabase } from "../../lib/db/migrate";
+import { keptFolder } from "../../lib/etl/kept-file";
+import { settingsFromEnv } from "../../lib/etl/pipeline";
 
 export interface TestDatabase {
   url: string;
@@ -37,6 +40,8 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
       } finally {
         await connection.end();
       }
+      // The kept files of the engine's runs on this database (the default KEPT_DIR) go with it.
+      await rm(keptFolder(settingsFromEnv().keptDir, url.toString()), { recursive: true, force: true });
     },
   };
 }
