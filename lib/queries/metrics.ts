@@ -3,13 +3,25 @@
  * so they are right whichever process ran the sync (web worker, CLI, schedule).
  */
 import "server-only";
-import { and, count, desc, eq, inArray, max, ne } from "drizzle-orm";
+import { and, count, desc, eq, inArray, max, ne, type SQL } from "drizzle-orm";
 import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import { etlRuns, etlRunTables, finishedRunStatuses, runStatuses } from "@/db/schema";
 import { getDb } from "@/lib/db";
 import { tableSummaries } from "./tables";
 
 const counters = ["read", "inserted", "updated", "deleted", "rejected", "duplicates"] as const;
+
+/** The per-table rows of the newest finished run of the kind `which` selects (syncs, or verifies). */
+async function lastFinishedRunTables(which: SQL) {
+  const db = getDb();
+  const [last] = await db
+    .select({ id: etlRuns.id })
+    .from(etlRuns)
+    .where(and(inArray(etlRuns.status, finishedRunStatuses), which))
+    .orderBy(desc(etlRuns.id))
+    .limit(1);
+  return last ? db.select().from(etlRunTables).where(eq(etlRunTables.runId, last.id)) : [];
+}
 
 function createRegistry(): Registry {
   const registry = new Registry();
@@ -43,16 +55,7 @@ function createRegistry(): Registry {
     registers: [registry],
     async collect() {
       this.reset();
-      const db = getDb();
-      const [last] = await db
-        .select({ id: etlRuns.id })
-        .from(etlRuns)
-        .where(and(inArray(etlRuns.status, finishedRunStatuses), ne(etlRuns.mode, "verify")))
-        .orderBy(desc(etlRuns.id))
-        .limit(1);
-      if (!last) return;
-      const tables = await db.select().from(etlRunTables).where(eq(etlRunTables.runId, last.id));
-      for (const t of tables) {
+      for (const t of await lastFinishedRunTables(ne(etlRuns.mode, "verify"))) {
         const values = { ...t, read: t.rowsRead };
         for (const counter of counters) this.set({ table: t.tableName, counter }, values[counter]);
       }
@@ -65,16 +68,7 @@ function createRegistry(): Registry {
     registers: [registry],
     async collect() {
       this.reset();
-      const db = getDb();
-      const [last] = await db
-        .select({ id: etlRuns.id })
-        .from(etlRuns)
-        .where(and(inArray(etlRuns.status, finishedRunStatuses), eq(etlRuns.mode, "verify")))
-        .orderBy(desc(etlRuns.id))
-        .limit(1);
-      if (!last) return;
-      const tables = await db.select().from(etlRunTables).where(eq(etlRunTables.runId, last.id));
-      for (const t of tables) {
+      for (const t of await lastFinishedRunTables(eq(etlRuns.mode, "verify"))) {
         if (t.driftMissing === null) continue; // not verified to its end
         this.set({ table: t.tableName, kind: "missing" }, t.driftMissing);
         this.set({ table: t.tableName, kind: "differing" }, t.driftDiffering ?? 0);
