@@ -5,12 +5,19 @@
  * their data by rsync SST (design.md §8: what works on this machine).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import mysql from "mysql2/promise";
 import { env } from "../env";
-import { asUser, bulkLoadSettings, findBinary, isAlive, portIsFree, serverBinary } from "./private-server";
+import {
+  asUser,
+  bulkLoadSettings,
+  findBinary,
+  isAlive,
+  portIsFree,
+  serverBinary,
+  storedCredentials,
+} from "./private-server";
 
 const clusterDir = path.resolve(env.DATA_DIR, "cluster");
 const credentialsFile = path.join(clusterDir, "credentials.json");
@@ -224,18 +231,7 @@ async function startNode(node: ClusterNode, binary: string, bootstrap: boolean):
   }
 }
 
-interface Credentials {
-  user: string;
-  password: string;
-}
-
-function credentials(): Credentials {
-  if (existsSync(credentialsFile)) return JSON.parse(readFileSync(credentialsFile, "utf8")) as Credentials;
-  const created = { user: "imdb", password: randomBytes(12).toString("hex") };
-  mkdirSync(clusterDir, { recursive: true });
-  writeFileSync(credentialsFile, JSON.stringify(created), { mode: 0o600 });
-  return created;
-}
+const credentials = () => storedCredentials(credentialsFile);
 
 /** Each node's DATABASE_URL (node 1 first). */
 export function clusterUrls(): string[] {

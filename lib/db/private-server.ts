@@ -171,17 +171,21 @@ async function waitForSocket(pid: number, timeoutMs = 60000): Promise<mysql.Conn
   }
 }
 
-interface Credentials {
+export interface Credentials {
   user: string;
   password: string;
 }
 
-function credentials(): Credentials {
-  if (existsSync(credentialsFile)) return JSON.parse(readFileSync(credentialsFile, "utf8")) as Credentials;
+/** The credentials kept in `file` (mode 0600), made up the first time: the private server's and the cluster's. */
+export function storedCredentials(file: string): Credentials {
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as Credentials;
   const created = { user: "imdb", password: randomBytes(12).toString("hex") };
-  writeFileSync(credentialsFile, JSON.stringify(created), { mode: 0o600 });
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(created), { mode: 0o600 });
   return created;
 }
+
+const credentials = () => storedCredentials(credentialsFile);
 
 function urlFor(c: Credentials, port: number): string {
   return `mysql://${c.user}:${c.password}@127.0.0.1:${port}/${databaseName}`;
