@@ -5,6 +5,7 @@ const items = [
   { href: "/runs", label: "Runs" },
   { href: "/genres", label: "Genres" },
   { href: "/search", label: "Search" },
+  { href: "/settings", label: "Settings" },
 ];
 
 /** The console's top bar: the product name, the main pages, and a search box usable from anywhere. */

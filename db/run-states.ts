@@ -25,6 +25,24 @@ export type RunMode = (typeof runModes)[number];
  * row_hash ("differing"), in the table but not the file ("extra"). An incremental sync would insert, update
  * and delete them.
  */
+/**
+ * The sources a run started from the web (a button, the schedule) may read: IMDb, the bundled sample, or the
+ * folder in IMDB_LOCAL_DIR. Any other folder is for the command line only.
+ */
+export const webSources = ["imdb", "sample", "local"] as const;
+export type WebSource = (typeof webSources)[number];
+
+/** What a scheduled run may do: a first build replaces tables and needs a person to confirm it. */
+export const scheduleModes = ["incremental", "verify"] as const;
+export type ScheduleMode = (typeof scheduleModes)[number];
+
+/**
+ * What a schedule tick did: started a run, skipped (another run was active: never queued behind it), or
+ * failed to start one (the message says why).
+ */
+export const firingOutcomes = ["started", "skipped", "failed"] as const;
+export type FiringOutcome = (typeof firingOutcomes)[number];
+
 export const driftKinds = ["missing", "differing", "extra"] as const;
 export type DriftKind = (typeof driftKinds)[number];
 

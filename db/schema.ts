@@ -29,7 +29,7 @@ import {
   uniqueIndex,
   varchar,
 } from "drizzle-orm/mysql-core";
-import { driftKinds, runModes, runStatuses, tableStatuses } from "./run-states";
+import { driftKinds, firingOutcomes, runModes, runStatuses, scheduleModes, tableStatuses } from "./run-states";
 
 export * from "./run-states";
 
@@ -341,3 +341,42 @@ export const etlTableFiles = mysqlTable("etl_table_files", {
   runId: int("run_id", { unsigned: true }).notNull(),
   syncedAt: datetime("synced_at", { mode: "date", fsp: 3 }).notNull(),
 });
+
+/**
+ * The console's sync schedule: one row (id 1), edited on the settings page. Every console instance (and
+ * `npm run schedule` without an expression) runs it; etl_schedule_firings makes each tick fire once.
+ */
+export const etlSchedule = mysqlTable("etl_schedule", {
+  id: tinyint("id", { unsigned: true }).primaryKey(),
+  enabled: boolean("enabled").notNull().default(false),
+  /** A cron expression (5 fields, or 6 with seconds first), read in `timezone`. */
+  cron: varchar("cron", { length: 100 }).notNull(),
+  timezone: varchar("timezone", { length: 64 }).notNull(),
+  mode: mysqlEnum("mode", scheduleModes).notNull(),
+  source: varchar("source", { length: 16 }).notNull(),
+  tables: varchar("tables", { length: 255 }).notNull(),
+  updatedAt: datetime("updated_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
+});
+
+/**
+ * One row per schedule tick, claimed by the first instance to insert it: the unique (schedule, due time) key
+ * lets exactly one console instance or scheduler process fire a tick, on one server and across a Galera
+ * cluster (which certifies unique keys cluster-wide). The outcome says what the tick did.
+ */
+export const etlScheduleFirings = mysqlTable(
+  "etl_schedule_firings",
+  {
+    id: int("id", { unsigned: true }).autoincrement().primaryKey(),
+    /** "console" for the stored schedule; "cli" for `npm run schedule -- "<expression>"`. */
+    scheduleKey: varchar("schedule_key", { length: 16 }).notNull(),
+    dueAt: datetime("due_at", { mode: "date", fsp: 0 }).notNull(),
+    firedAt: datetime("fired_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
+    /** host:pid of the process that claimed the tick. */
+    firedBy: varchar("fired_by", { length: 100 }).notNull(),
+    outcome: mysqlEnum("outcome", firingOutcomes).notNull(),
+    /** The run started, or for a skipped tick the run that was active. */
+    runId: int("run_id", { unsigned: true }),
+    message: varchar("message", { length: 1024 }),
+  },
+  (t) => [uniqueIndex("etl_schedule_firings_tick").on(t.scheduleKey, t.dueAt)],
+);

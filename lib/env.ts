@@ -39,8 +39,15 @@ const schema = z.object({
   ADMIN_TOKEN: optional(z.string()),
   /** Keys the session credential check; unset: generated once into DATA_DIR/session-secret (mode 0600). */
   SESSION_SECRET: optional(z.string().min(16)),
-  /** Cron expression for scheduled incremental syncs from IMDb, e.g. "30 3 * * *". */
+  /**
+   * Cron expression for `npm run schedule` (incremental syncs from IMDb), e.g. "30 3 * * *". Unset: the
+   * schedule stored on the console's settings page.
+   */
   SYNC_SCHEDULE: optional(z.string()),
+  /** "off": this console instance does not run the stored schedule (another instance or process does). */
+  CONSOLE_SCHEDULER: withDefault(z.enum(["on", "off"]), "on"),
+  /** How often a scheduler re-reads the stored schedule, so an edit on one instance reaches the others. */
+  SCHEDULE_POLL_SECONDS: withDefault(z.coerce.number().positive(), 15),
 });
 
 export type Env = z.infer<typeof schema>;

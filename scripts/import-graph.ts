@@ -19,12 +19,12 @@ export const layers: string[][] = [
   ["lib/core"], // env, log: leaves anyone may use
 ];
 
-const sourceRoots = ["app", "components", "lib", "db", "scripts", "proxy.ts"];
+const sourceRoots = ["app", "components", "lib", "db", "scripts", "proxy.ts", "instrumentation.ts"];
 
 /** The folder a file belongs to, as named in `layers`. */
 export function groupOf(file: string): string | undefined {
   const f = file.split(path.sep).join("/");
-  if (f === "proxy.ts" || f.startsWith("app/")) return "app";
+  if (f === "proxy.ts" || f === "instrumentation.ts" || f.startsWith("app/")) return "app";
   for (const group of layers.flat()) {
     if (f.startsWith(`${group}/`)) return group;
   }

@@ -1,9 +1,10 @@
 /**
- * `npm run schedule`: runs an incremental sync from IMDb at every tick of SYNC_SCHEDULE (a cron
- * expression, e.g. "30 3 * * *" for 03:30 daily), with the same engine as the CLI and the console.
- * A tick that finds a sync still running is skipped and logged, never queued behind it.
+ * `npm run schedule [-- "<cron>"]`: runs syncs on a schedule in this process, with the same engine as the CLI
+ * and the console. Without an expression (and without SYNC_SCHEDULE) it runs the schedule stored on the
+ * console's settings page, re-read every SCHEDULE_POLL_SECONDS; with one, an incremental sync from IMDb at
+ * every tick. Either way a tick fires once across every process and console instance on the database, and a
+ * tick that finds a sync active is skipped and recorded (Settings → Recent ticks), never queued behind it.
  */
-import { Cron } from "croner";
 import { getDb } from "../lib/db";
 import { migrateDatabase } from "../lib/db/migrate";
 import { resolveDatabaseUrl } from "../lib/db/private-server";
@@ -12,44 +13,60 @@ import { tableNames } from "../lib/etl/datasets";
 import { executeRun } from "../lib/etl/pipeline";
 import { logger } from "../lib/log";
 import { createRun } from "../lib/runs/control";
-import { SyncBusyError } from "../lib/runs/errors";
+import { defaultSchedule, type Schedule, scheduleProblem } from "../lib/runs/schedule";
+import { Scheduler } from "../lib/runs/scheduler";
 
-/** Starts one scheduled run; returns its id, or undefined when another sync is running. */
-export async function runScheduledSync(databaseUrl: string): Promise<number | undefined> {
-  try {
-    const runId = await createRun(getDb(databaseUrl), {
-      mode: "incremental",
-      source: "imdb",
-      tables: [...tableNames],
-      trigger: "schedule",
-    });
-    const summary = await executeRun(databaseUrl, runId);
-    logger().info({ runId, status: summary.status }, "scheduled sync finished");
-    return runId;
-  } catch (error) {
-    if (error instanceof SyncBusyError) {
-      logger().warn({ runId: error.runId }, "scheduled sync skipped: another sync is running");
-      return undefined;
-    }
-    throw error;
-  }
+/** The schedule given on the command line or in SYNC_SCHEDULE, or undefined for the stored one. */
+function fixedSchedule(expression: string | undefined): Schedule | undefined {
+  if (!expression) return undefined;
+  const schedule: Schedule = {
+    ...defaultSchedule,
+    enabled: true,
+    cron: expression,
+    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    tables: [...tableNames],
+  };
+  const problem = scheduleProblem(schedule.cron, schedule.timezone);
+  if (problem) throw new Error(problem);
+  return schedule;
 }
 
 async function main() {
-  const expression = process.argv[2] ?? env.SYNC_SCHEDULE;
-  if (!expression)
-    throw new Error('Set SYNC_SCHEDULE (cron, e.g. "30 3 * * *") or pass it: npm run schedule -- "30 3 * * *"');
+  const fixed = fixedSchedule(process.argv[2] ?? env.SYNC_SCHEDULE);
   const url = await resolveDatabaseUrl();
   await migrateDatabase(url);
-  const job = new Cron(expression, { protect: true }, async () => {
-    await runScheduledSync(url).catch((error: Error) => logger().error({ err: error }, "scheduled sync failed"));
+  const db = getDb(url);
+  const scheduler = new Scheduler({
+    db,
+    fixed,
+    pollMs: env.SCHEDULE_POLL_SECONDS * 1000,
+    // The run executes in this process; the tick returns once it is queued, so a later tick that finds it
+    // still running is recorded as skipped.
+    start: async (schedule) => {
+      const runId = await createRun(db, {
+        mode: schedule.mode,
+        source: schedule.source,
+        tables: schedule.tables,
+        trigger: "schedule",
+      });
+      executeRun(url, runId)
+        .then((summary) => logger().info({ runId, status: summary.status }, "scheduled sync finished"))
+        .catch((error: Error) => logger().error({ err: error, runId }, "scheduled sync failed"));
+      return runId;
+    },
   });
-  logger().info({ schedule: expression, next: job.nextRun()?.toISOString() }, "sync scheduler started");
+  await scheduler.start();
+  // The scheduler's timers do not keep the process alive by themselves: this one does, until a signal.
+  setInterval(() => {}, 1 << 30);
+  const next = scheduler.nextRun();
+  console.log(
+    fixed
+      ? `schedule: "${fixed.cron}" (${fixed.timezone}), next ${next?.toISOString() ?? "never"}`
+      : `schedule: the stored schedule (Settings page), next ${next?.toISOString() ?? "none while it is off"}; re-read every ${env.SCHEDULE_POLL_SECONDS} s`,
+  );
 }
 
-if (process.argv[1]?.endsWith("scheduler.ts")) {
-  main().catch((error: Error) => {
-    console.error(`schedule: ${error.message}`);
-    process.exit(2);
-  });
-}
+main().catch((error: Error) => {
+  console.error(`schedule: ${error.message}`);
+  process.exit(2);
+});

@@ -3,18 +3,19 @@
  * query parameters) validate with, and the response types the client components import (`import type`).
  */
 import { z } from "zod";
-import { runModes, runStatuses } from "@/db/run-states";
+import { runModes, runStatuses, scheduleModes, webSources } from "@/db/run-states";
 import { env } from "@/lib/env";
 import { tableNames } from "@/lib/etl/datasets";
 import type { Freshness } from "@/lib/etl/freshness";
 import type { RunSummary } from "@/lib/etl/run-record";
 import type { RunRow } from "@/lib/queries/runs";
+import { type ScheduleOverview, scheduleProblem } from "@/lib/runs/schedule";
 
 /**
  * A source from the web: IMDb, the bundled sample, or the folder in IMDB_LOCAL_DIR. Any other folder is for
  * the command line only: the console must not read whatever file its server can.
  */
-export const sourceSchema = z.enum(["imdb", "sample", "local"], {
+export const sourceSchema = z.enum(webSources, {
   error: "source must be imdb, sample or local (another folder only from the command line)",
 });
 
@@ -87,6 +88,32 @@ export interface ImdbStatusResponse {
   baseUrl: string;
   files: Freshness[];
 }
+
+/** `PUT /api/schedule`: the stored schedule, run by every console instance (one firing per tick). */
+export const scheduleSchema = z
+  .object({
+    enabled: z.boolean(),
+    cron: z.string().trim().min(1).max(100),
+    timezone: z.string().trim().min(1).max(64),
+    mode: z.enum(scheduleModes),
+    source: sourceSchema,
+    tables: z
+      .array(z.enum(tableNames))
+      .min(1, "at least one table")
+      .max(tableNames.length)
+      .refine((tables) => new Set(tables).size === tables.length, "each table at most once"),
+  })
+  .superRefine((schedule, context) => {
+    const problem = scheduleProblem(schedule.cron, schedule.timezone);
+    if (problem) context.addIssue({ code: "custom", message: problem, path: ["cron"] });
+  })
+  .refine((schedule) => schedule.source !== "local" || env.IMDB_LOCAL_DIR, {
+    message: "The local source needs IMDB_LOCAL_DIR to be set on the server.",
+    path: ["source"],
+  });
+export type ScheduleRequest = z.input<typeof scheduleSchema>;
+/** `GET /api/schedule` and the answer to `PUT`: the schedule, its next firing times, and the latest firings. */
+export type ScheduleResponse = Json<ScheduleOverview>;
 
 /** Every error answer has this body; `details` depends on the code. */
 export const apiErrorCodes = [

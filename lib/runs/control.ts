@@ -81,10 +81,11 @@ async function whyDead(db: Db, run: Awaited<ReturnType<typeof activeRuns>>[numbe
 }
 
 /**
- * A second active run refused by the database: the unique index on etl_runs.active_slot (a duplicate key on
- * one server; on a Galera cluster a concurrent insert through another node fails certification as a deadlock).
+ * An insert refused by a unique key another writer claimed first: a duplicate key on one server; on a Galera
+ * cluster a concurrent insert through another node fails certification as a deadlock. Used for the one active
+ * run (etl_runs.active_slot) and the one firing per schedule tick.
  */
-function isSecondActiveRun(error: unknown): boolean {
+export function lostUniqueKeyRace(error: unknown): boolean {
   for (let e = error as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
     if (e.code === "ER_DUP_ENTRY" || e.code === "ER_LOCK_DEADLOCK") return true;
   }
@@ -117,7 +118,7 @@ export async function createRun(db: Db, run: NewRun): Promise<number> {
       });
     } catch (error) {
       // Another start won the race: it is found as the active run on the next round (once more at most).
-      if (!isSecondActiveRun(error) || attempt > 0) throw error;
+      if (!lostUniqueKeyRace(error) || attempt > 0) throw error;
     }
   }
 }

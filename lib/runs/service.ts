@@ -7,10 +7,12 @@ import "server-only";
 import { Worker } from "node:worker_threads";
 import type { RunMode } from "../../db/schema";
 import { databaseUrl, getDb } from "../db";
+import { env } from "../env";
 import { type TableName, tableNames } from "../etl/datasets";
 import { finishRun } from "../etl/run-record";
 import { logger } from "../log";
-import { assertReplaceConfirmed, createRun, requestCancel } from "./control";
+import { assertReplaceConfirmed, createRun, type RunTrigger, requestCancel } from "./control";
+import { Scheduler } from "./scheduler";
 
 export interface StartSync {
   mode: RunMode;
@@ -21,7 +23,7 @@ export interface StartSync {
   repair?: boolean;
 }
 
-const cache = globalThis as unknown as { imdbWorkers?: Map<number, Worker> };
+const cache = globalThis as unknown as { imdbWorkers?: Map<number, Worker>; imdbScheduler?: Scheduler };
 cache.imdbWorkers ??= new Map();
 const workers = cache.imdbWorkers;
 
@@ -29,14 +31,14 @@ const workers = cache.imdbWorkers;
  * Queues a run and starts its worker. Throws SyncBusyError while another run is queued or running, and
  * ReplaceNotConfirmedError for a first build over tables with data that was not confirmed (replace: true).
  */
-export async function startSync(request: StartSync): Promise<number> {
+export async function startSync(request: StartSync, trigger: RunTrigger = "web"): Promise<number> {
   const url = databaseUrl();
   const db = getDb(url);
   const run = {
     mode: request.mode,
     source: request.source,
     tables: request.tables?.length ? request.tables : [...tableNames],
-    trigger: "web" as const,
+    trigger,
     forceDeletes: request.forceDeletes ?? false,
     repair: request.repair ?? false,
   };
@@ -67,4 +69,25 @@ export async function startSync(request: StartSync): Promise<number> {
 /** Asks a queued or running run to stop; false when it is not active. */
 export function cancelSync(runId: number): Promise<boolean> {
   return requestCancel(getDb(), runId);
+}
+
+/**
+ * Runs the stored schedule in this web server (started once, from instrumentation.ts): its ticks start runs
+ * in worker threads like the console's buttons. Every instance may run it; each tick fires once.
+ */
+export async function startWebScheduler(): Promise<Scheduler | undefined> {
+  if (env.CONSOLE_SCHEDULER === "off") return undefined;
+  cache.imdbScheduler ??= new Scheduler({
+    db: getDb(),
+    pollMs: env.SCHEDULE_POLL_SECONDS * 1000,
+    start: (schedule) =>
+      startSync({ mode: schedule.mode, source: schedule.source, tables: schedule.tables }, "schedule"),
+  });
+  await cache.imdbScheduler.start();
+  return cache.imdbScheduler;
+}
+
+/** Applies a saved schedule in this instance at once (the others pick it up at their next poll). */
+export async function refreshWebScheduler(): Promise<void> {
+  await cache.imdbScheduler?.refresh();
 }

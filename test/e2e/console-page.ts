@@ -11,15 +11,18 @@ export interface ConsolePage {
   errors: string[];
 }
 
-/** A new page whose JS console errors and uncaught exceptions are collected in `errors`. */
-export async function openConsole(browser: Browser, path = "/"): Promise<ConsolePage> {
+/**
+ * A new page whose JS console errors and uncaught exceptions are collected in `errors`; `base` is another
+ * console instance than the global one.
+ */
+export async function openConsole(browser: Browser, path = "/", base = inject("baseUrl")): Promise<ConsolePage> {
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on("console", (message) => {
     if (message.type() === "error") errors.push(message.text());
   });
   page.on("pageerror", (error) => errors.push(error.message));
-  await page.goto(new URL(path, inject("baseUrl")).toString());
+  await page.goto(new URL(path, base).toString());
   return { page, errors };
 }
 

@@ -16,6 +16,8 @@ export async function setup({ provide }: { provide: (key: string, value: string)
     DATABASE_URL: database.url,
     NEXT_TELEMETRY_DISABLED: "1",
     NODE_ENV: "production" as const,
+    // The schedule test edits the stored schedule and expects this instance to pick it up quickly.
+    SCHEDULE_POLL_SECONDS: "1",
   };
   const build = spawnSync("npx", ["next", "build"], { env, encoding: "utf8" });
   if (build.status !== 0) throw new Error(`next build failed:\n${build.stdout}\n${build.stderr}`);
