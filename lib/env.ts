@@ -29,6 +29,16 @@ const schema = z.object({
   KEPT_DIR: optional(z.string()),
   /** Rows per staging batch; bounds memory whatever the file size. */
   CHUNK_ROWS: withDefault(z.coerce.number().int().min(100), 20000),
+  /**
+   * Largest LOAD DATA statement (one transaction) a sync sends, in bytes of rows; larger loads are split.
+   * Unset: unbounded on a plain server, half of wsrep_max_ws_size on a Galera node.
+   */
+  MAX_TXN_BYTES: optional(
+    z.coerce
+      .number()
+      .int()
+      .min(1 << 16),
+  ),
   /** A file that shrinks by more than this share against the last good sync keeps its deletes back. */
   DELETE_GUARD_SHARE: withDefault(z.coerce.number().min(0).max(1), 0.1),
   /** A run with more rejected lines than this (in all) fails. */

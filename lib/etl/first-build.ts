@@ -35,7 +35,7 @@ const genresFromTitlesSql = (titles: string, target: string) =>
  */
 async function loadFile(job: TableJob, connection: PoolConnection, copy: string, genres: GenreSink | undefined) {
   const { spec, counters } = job;
-  const load = new LoadStream(connection, loadRowsSql(spec, copy));
+  const load = new LoadStream(connection, loadRowsSql(spec, copy), job.maxTxnBytes);
   genres?.start();
   const rows = new RowBatch();
   let lastKey = -1;
@@ -59,7 +59,7 @@ async function loadFile(job: TableJob, connection: PoolConnection, copy: string,
     });
     await scanFile(input, spec, job.hash, counters, { onRows, onReject: job.onReject }, job.signal);
     const [loaded] = await Promise.all([load.end(), genres?.end()]);
-    return { replaced: loaded.replaced, inOrder };
+    return { replaced: loaded.replaced, inOrder, statements: load.statements };
   } catch (error) {
     await Promise.all([load.abort(error as Error), genres?.abort(error as Error)]);
     throw error;
@@ -101,12 +101,14 @@ export async function firstBuild(job: TableJob): Promise<void> {
   let genres: GenreSink | undefined;
   let swapped = false;
   try {
-    genres = table === "title_basics" ? await GenreSink.open(job.pool, genreCopy) : undefined;
+    genres = table === "title_basics" ? await GenreSink.open(job.pool, genreCopy, job.maxTxnBytes) : undefined;
     const [existing] = await connection.query<RowDataPacket[]>(`SELECT EXISTS(SELECT 1 FROM \`${table}\`) AS has`);
     const indexes = await createBareCopy(connection, table, copy);
     const genreIndexes = genres ? await createBareCopy(genres.connection, "title_genres", genreCopy) : [];
 
-    const { replaced, inOrder } = await timed(counters, "load", () => loadFile(job, connection, copy, genres));
+    const { replaced, inOrder, statements } = await timed(counters, "load", () =>
+      loadFile(job, connection, copy, genres),
+    );
     counters.duplicates += replaced;
     counters.inserted -= replaced;
 
@@ -118,7 +120,10 @@ export async function firstBuild(job: TableJob): Promise<void> {
       swapped = true;
       if (genres) await refreshGenreCounts(genres.connection);
     });
-    if (existing[0]?.has) counters.message = "First build: the table's previous contents were replaced.";
+    const notes = [];
+    if (existing[0]?.has) notes.push("First build: the table's previous contents were replaced.");
+    if (statements > 1) notes.push(`Loaded in ${statements} transactions of at most ${job.maxTxnBytes} bytes.`);
+    if (notes.length > 0) counters.message = notes.join(" ");
   } finally {
     if (!swapped) {
       const copies = genres ? `\`${copy}\`, ${genreCopy}` : `\`${copy}\``;

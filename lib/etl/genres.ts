@@ -69,12 +69,13 @@ export class GenreSink {
     readonly connection: PoolConnection,
     readonly registry: GenreRegistry,
     private readonly target: string,
+    private readonly maxTxnBytes: number | undefined,
   ) {}
 
-  static async open(pool: Pool, target: string): Promise<GenreSink> {
+  static async open(pool: Pool, target: string, maxTxnBytes?: number): Promise<GenreSink> {
     const connection = await streamingConnection(pool);
     try {
-      return new GenreSink(connection, await GenreRegistry.load(connection), target);
+      return new GenreSink(connection, await GenreRegistry.load(connection), target, maxTxnBytes);
     } catch (error) {
       connection.release();
       throw error;
@@ -83,7 +84,7 @@ export class GenreSink {
 
   /** Starts the LOAD DATA into the target table (which must exist by then). */
   start(): void {
-    this.load = new LoadStream(this.connection, loadGenreRowsSql(this.target));
+    this.load = new LoadStream(this.connection, loadGenreRowsSql(this.target), this.maxTxnBytes);
   }
 
   /** The genres of one title.basics line. */

@@ -63,14 +63,15 @@ class Staging implements MergeOutput {
   static async open(job: TableJob): Promise<Staging> {
     const opened: PoolConnection[] = [];
     const take = async () => {
-      const connection = await streamingConnection(job.pool);
+      const connection = await streamingConnection(job.pool, job.fragmentBytes);
       opened.push(connection);
       return connection;
     };
     let staging: Staging;
     try {
       const connections: StagingConnections = { main: await take(), deletes: await take() };
-      const genres = job.spec.table === "title_basics" ? await GenreSink.open(job.pool, genreStage) : undefined;
+      const genres =
+        job.spec.table === "title_basics" ? await GenreSink.open(job.pool, genreStage, job.maxTxnBytes) : undefined;
       staging = new Staging(job, connections, genres);
     } catch (error) {
       for (const c of opened) c.release();
@@ -119,8 +120,9 @@ class Staging implements MergeOutput {
 
   startLoads(): void {
     const { spec } = this.job;
-    this.rowLoad = new LoadStream(this.main, loadRowsSql(spec, this.stage));
-    this.deleteLoad = new LoadStream(this.connections.deletes, loadKeysSql(spec, this.deletes));
+    const max = this.job.maxTxnBytes;
+    this.rowLoad = new LoadStream(this.main, loadRowsSql(spec, this.stage), max);
+    this.deleteLoad = new LoadStream(this.connections.deletes, loadKeysSql(spec, this.deletes), max);
     this.genres?.start();
   }
 
@@ -359,8 +361,8 @@ async function compareUnsorted(job: TableJob): Promise<void> {
     await timed(counters, "compare", async () => {
       const rows = new RowBatch();
       const rejected = new RowBatch(1 << 16);
-      const rowLoad = new LoadStream(main, loadRowsSql(spec, full));
-      const rejectedLoad = new LoadStream(staging.deletesConnection, loadKeysSql(spec, rejectedKeys));
+      const rowLoad = new LoadStream(main, loadRowsSql(spec, full), job.maxTxnBytes);
+      const rejectedLoad = new LoadStream(staging.deletesConnection, loadKeysSql(spec, rejectedKeys), job.maxTxnBytes);
       try {
         const onRows = async (scanned: ScannedRow[]) => {
           for (const row of scanned) {

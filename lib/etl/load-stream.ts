@@ -26,7 +26,7 @@ function parseInfo(result: unknown): LoadResult {
 const maxUnsentBytes = 1 << 20;
 
 /** One LOAD DATA statement in flight; write() rows to it, then end() and await the result. */
-export class LoadStream {
+class LoadStatement {
   private readonly stream = new PassThrough({ highWaterMark: 1 << 20 });
   private readonly socket: Writable | undefined;
   private readonly result: Promise<LoadResult>;
@@ -76,6 +76,58 @@ export class LoadStream {
     if (this.taken) this.stream.destroy(error);
     else this.abortedWith = error;
     await this.result.catch(() => undefined);
+  }
+}
+
+/**
+ * LOAD DATA from a stream, as one statement, or as several when `maxStatementBytes` is given: a statement is
+ * ended (and, with autocommit, committed) before a batch would take it past that many bytes, and the next
+ * batch opens the next statement. Each statement is a transaction of its own, so a cluster's writeset limit
+ * (Galera's wsrep_max_ws_size, Group Replication's transaction size limit) is never reached; batches are
+ * never split, so one batch larger than the limit makes a statement of its own. Callers load into tables no
+ * reader sees (a first build's copy, staging tables), so committing part of a file shows nothing half-done.
+ */
+export class LoadStream {
+  private statement: LoadStatement;
+  private bytes = 0;
+  private readonly total: LoadResult = { affectedRows: 0, replaced: 0 };
+  /** Statements sent so far (more than one when the load was split). */
+  statements = 1;
+
+  constructor(
+    private readonly connection: PoolConnection,
+    private readonly sql: string,
+    private readonly maxStatementBytes = Number.POSITIVE_INFINITY,
+  ) {
+    this.statement = new LoadStatement(connection, sql);
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    if (chunk.length === 0) return;
+    if (this.bytes > 0 && this.bytes + chunk.length > this.maxStatementBytes) {
+      this.add(await this.statement.end());
+      this.statement = new LoadStatement(this.connection, this.sql);
+      this.statements++;
+      this.bytes = 0;
+    }
+    this.bytes += chunk.length;
+    await this.statement.write(chunk);
+  }
+
+  /** Ends the last statement; the counts are summed over all of them. */
+  async end(): Promise<LoadResult> {
+    this.add(await this.statement.end());
+    return this.total;
+  }
+
+  /** Stops the statement in flight (see LoadStatement.abort); statements already ended stay committed. */
+  abort(error: Error): Promise<void> {
+    return this.statement.abort(error);
+  }
+
+  private add(result: LoadResult): void {
+    this.total.affectedRows += result.affectedRows;
+    this.total.replaced += result.replaced;
   }
 }
 
@@ -152,12 +204,19 @@ export class RowBatch {
  * A connection for long streaming statements. A LOAD DATA of changed rows can wait minutes between rows
  * while an unchanged stretch of a big file goes by, and a key cursor can be paused as long while the
  * merge waits on a load: the server's default net_read_timeout (30 s) / net_write_timeout (60 s) would
- * drop such a connection mid-sync, so they are raised for the session.
+ * drop such a connection mid-sync, so they are raised for the session. With `fragmentBytes` (a Galera node)
+ * the session also uses streaming replication: a transaction that must stay whole (an incremental run's
+ * apply) is replicated in fragments of that size, so it never meets the cluster's writeset limit.
  */
-export async function streamingConnection(pool: Pool): Promise<PoolConnection> {
+export async function streamingConnection(pool: Pool, fragmentBytes?: number): Promise<PoolConnection> {
   const connection = await pool.getConnection();
   try {
     await connection.query("SET SESSION net_read_timeout = 3600, net_write_timeout = 3600");
+    if (fragmentBytes !== undefined) {
+      await connection.query("SET SESSION wsrep_trx_fragment_unit = 'bytes', wsrep_trx_fragment_size = ?", [
+        fragmentBytes,
+      ]);
+    }
   } catch (error) {
     connection.release();
     throw error;

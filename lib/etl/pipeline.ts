@@ -5,6 +5,7 @@
  * the others and fails.
  */
 import { and, eq, inArray } from "drizzle-orm";
+import type { Pool, RowDataPacket } from "mysql2/promise";
 import { type EtlRun, etlRuns, etlRunTables, type FinishedRunStatus } from "../../db/schema";
 import { getDb, getPool } from "../db";
 import { env } from "../env";
@@ -25,6 +26,8 @@ import { verifyTable } from "./verify";
 
 export interface EngineSettings {
   chunkRows: number;
+  /** Largest LOAD DATA statement in bytes (split beyond); undefined: see maxStatementBytes. */
+  maxTxnBytes?: number;
   /** Where each mirror's kept files live (kept-file.ts), one folder per database under it. */
   keptDir: string;
   deleteGuardShare: number;
@@ -35,6 +38,7 @@ export interface EngineSettings {
 export function settingsFromEnv(): EngineSettings {
   return {
     chunkRows: env.CHUNK_ROWS,
+    maxTxnBytes: env.MAX_TXN_BYTES,
     keptDir: env.KEPT_DIR ?? `${env.DATA_DIR}/kept`,
     deleteGuardShare: env.DELETE_GUARD_SHARE,
     maxRejects: env.MAX_REJECTS,
@@ -52,6 +56,26 @@ export interface ProgressEvent {
   runId: number;
   table: TableName;
   counters: TableCounters;
+}
+
+interface TransactionBounds {
+  maxTxnBytes?: number;
+  fragmentBytes?: number;
+}
+
+/**
+ * How big a sync's transactions may be. Loads are split at the configured size; else, on a Galera node, at
+ * half its writeset limit (wsrep_max_ws_size: a larger transaction fails to replicate); else not at all. On a
+ * Galera node a transaction that must stay whole (the apply) is replicated in fragments of the same size.
+ */
+async function transactionBounds(pool: Pool, configured: number | undefined): Promise<TransactionBounds> {
+  const [rows] = await pool.query<RowDataPacket[]>(
+    "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('wsrep_on', 'wsrep_max_ws_size')",
+  );
+  const value = (name: string) => rows.find((r) => r.Variable_name === name)?.Value as string | undefined;
+  if (value("wsrep_on") !== "ON") return { maxTxnBytes: configured };
+  const bytes = configured ?? Math.floor(Number(value("wsrep_max_ws_size") ?? 2 ** 31) / 2);
+  return { maxTxnBytes: bytes, fragmentBytes: bytes };
 }
 
 /** Tables a stopped run never reached are marked skipped, so the run detail says why they have no counters. */
@@ -83,6 +107,8 @@ interface RunContext {
   rejects: number;
   /** This mirror's folder of kept files. */
   keptFolder: string;
+  /** The bound on each transaction for this server (transactionBounds). */
+  bounds: TransactionBounds;
 }
 
 /**
@@ -120,6 +146,7 @@ async function syncTable(
     counters,
     signal: ctx.signal,
     chunkRows: settings.chunkRows,
+    ...ctx.bounds,
     deleteGuard: { share: settings.deleteGuardShare, force: run.forceDeletes },
     onReject,
     handOff,
@@ -278,6 +305,7 @@ async function execute(
     log,
     rejects: 0,
     keptFolder: keptFolder(settings.keptDir, databaseUrl),
+    bounds: await transactionBounds(pool, settings.maxTxnBytes),
   };
   const onBeat = options.onProgress && ((tracked: Tracked) => options.onProgress?.({ runId, ...tracked }));
   const beat = new Heartbeat(db, runId, controller, options.heartbeatMs ?? 1000, onBeat);

@@ -53,6 +53,10 @@ export interface TableJob {
   onReject(reject: Reject): void;
   /** Rows per staging batch. */
   chunkRows: number;
+  /** Largest LOAD DATA statement in bytes: loads are split into statements (transactions) of this size. */
+  maxTxnBytes?: number;
+  /** On a Galera node: the apply's transaction is replicated in fragments of this many bytes (streaming). */
+  fragmentBytes?: number;
   deleteGuard: { share: number; force: boolean };
   /** The kept file of the table's last exact sync: an incremental run diffs against it, not the table. */
   kept?: KeptFile;
