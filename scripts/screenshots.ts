@@ -52,6 +52,29 @@ async function sync(baseUrl: string, mode: string): Promise<void> {
   });
 }
 
+async function putSchedule(baseUrl: string, schedule: object): Promise<void> {
+  const response = await fetch(`${baseUrl}/api/schedule`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ enabled: true, mode: "incremental", source: "sample", ...schedule }),
+  });
+  if (!response.ok) throw new Error(`PUT /api/schedule answered ${response.status}`);
+}
+
+/** A schedule that has fired: a few ticks of a quick one, then the daily one the picture shows. */
+async function scheduleWithTicks(baseUrl: string): Promise<void> {
+  await putSchedule(baseUrl, { cron: "*/4 * * * * *", timezone: "UTC", tables: ["title_ratings"] });
+  await waitFor("two ticks", async () => {
+    const { firings } = (await (await fetch(`${baseUrl}/api/schedule`)).json()) as { firings: unknown[] };
+    return firings.length >= 2 ? true : undefined;
+  });
+  await putSchedule(baseUrl, {
+    cron: "30 3 * * *",
+    timezone: "Europe/Berlin",
+    tables: ["title_basics", "title_ratings", "title_episode"],
+  });
+}
+
 async function main() {
   const databaseUrl = await freshDatabase(await resolveDatabaseUrl());
   const env = {
@@ -88,6 +111,10 @@ async function main() {
       await laptop.screenshot({ path: path.join(outDir, page.file), fullPage: true });
       console.log(`docs/screenshots/${page.file}`);
     }
+    await scheduleWithTicks(baseUrl);
+    await laptop.goto(`${baseUrl}/settings`, { waitUntil: "networkidle" });
+    await laptop.screenshot({ path: path.join(outDir, "settings.png"), fullPage: true });
+    console.log("docs/screenshots/settings.png");
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
     await phone.goto(`${baseUrl}/genres/Drama`, { waitUntil: "networkidle" });
     await phone.screenshot({ path: path.join(outDir, "phone-genre.png"), fullPage: true });
