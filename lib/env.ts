@@ -12,6 +12,11 @@ const schema = z.object({
   NODE_ENV: withDefault(z.enum(["development", "production", "test"]), "development"),
   /** mysql://user:pass@host:port/db. Unset: the private server under .data/ is used. */
   DATABASE_URL: optional(z.string().url()),
+  /**
+   * Other nodes of the same cluster as DATABASE_URL, `host[:port],…` (same user, password and database): when
+   * the node in use stops answering, the console and new runs move to the next one that answers.
+   */
+  DATABASE_HOSTS: optional(z.string()),
   HOST: withDefault(z.string(), "127.0.0.1"),
   PORT: withDefault(z.coerce.number().int().positive(), 3000),
   /** Port of the private database server (only used when DATABASE_URL is unset). */

@@ -5,18 +5,16 @@
 import { drizzle, type MySql2Database } from "drizzle-orm/mysql2";
 import mysql from "mysql2/promise";
 import * as schema from "../../db/schema";
-import { env } from "../env";
+import { currentUrl } from "./failover";
 
 export type Pool = mysql.Pool;
 export type Db = MySql2Database<typeof schema>;
 
 const cache = globalThis as unknown as { imdbPools?: Map<string, Pool> };
 
+/** The URL of the database node in use (DATABASE_URL, or another node of DATABASE_HOSTS after a failover). */
 export function databaseUrl(): string {
-  if (!env.DATABASE_URL) {
-    throw new Error("DATABASE_URL is not set: start through `npm start` (private database) or set it.");
-  }
-  return env.DATABASE_URL;
+  return currentUrl();
 }
 
 /** A pool for the given server; one per URL for the life of the process. */

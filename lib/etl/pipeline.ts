@@ -7,7 +7,8 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Pool, RowDataPacket } from "mysql2/promise";
 import { type EtlRun, etlRuns, etlRunTables, type FinishedRunStatus } from "../../db/schema";
-import { getDb, getPool } from "../db";
+import { type Db, getDb, getPool } from "../db";
+import { isConnectionLost, lostReason, nodeName, nodeUrls, otherAnsweringNode } from "../db/failover";
 import { env } from "../env";
 import { logger } from "../log";
 import { type DatasetSpec, datasets, isTableName, type TableName, tableNames } from "./datasets";
@@ -92,6 +93,8 @@ export interface ExecuteOptions {
   heartbeatMs?: number;
   /** Aborting it cancels the run cleanly (the CLI's SIGTERM / SIGINT). */
   stop?: AbortSignal;
+  /** Every node of the cluster, for recording the run's end when its own stops answering (recordLostNode). */
+  nodes?: string[];
 }
 
 interface RunContext {
@@ -259,6 +262,30 @@ function outcome(signal: AbortSignal, failures: string[]): { status: FinishedRun
   return { status, error: status === "succeeded" ? undefined : failures.join("\n") || reason?.message };
 }
 
+/**
+ * A run whose database node stopped answering cannot record its end there: it is failed through another node
+ * of the cluster that answers (`nodes`, else DATABASE_URL's nodes), so the next start need not wait for its
+ * heartbeat to go stale. Rethrows when the error is another one or no node answers.
+ */
+async function recordLostNode(
+  databaseUrl: string,
+  runId: number,
+  error: unknown,
+  failures: string[],
+  nodes = nodeUrls(databaseUrl, env.DATABASE_HOSTS),
+): Promise<Db> {
+  if (!isConnectionLost(error)) throw error;
+  const other = await otherAnsweringNode(nodes, databaseUrl);
+  if (!other) throw error;
+  const lost =
+    `The database node ${nodeName(databaseUrl)} stopped answering during the sync (${lostReason(error)}); ` +
+    `this was recorded through ${nodeName(other)}.`;
+  const db = getDb(other);
+  await finishRun(db, runId, "failed", [lost, ...failures].join("\n"));
+  logger().error({ runId, node: nodeName(databaseUrl), recordedBy: nodeName(other) }, "database node lost mid-sync");
+  return db;
+}
+
 /** Runs a queued run to its end and returns its summary. Never throws for a failed sync: the run records it. */
 export async function executeRun(databaseUrl: string, runId: number, options: ExecuteOptions = {}) {
   const db = getDb(databaseUrl);
@@ -316,16 +343,21 @@ async function execute(
     await beat.stop();
   }
   options.stop?.removeEventListener("abort", stop);
+  let recordedBy = db;
   if (beat.superseded) {
     log.warn("the run was ended by someone else meanwhile; nothing more is written for it");
   } else {
-    if (controller.signal.aborted)
-      await markNotRun(db, runId, (controller.signal.reason as Error | undefined)?.message);
-    const { status, error } = outcome(controller.signal, failures);
-    await finishRun(db, runId, status, error);
-    log.info({ status, error }, "sync finished");
+    try {
+      if (controller.signal.aborted)
+        await markNotRun(db, runId, (controller.signal.reason as Error | undefined)?.message);
+      const { status, error } = outcome(controller.signal, failures);
+      await finishRun(db, runId, status, error);
+      log.info({ status, error }, "sync finished");
+    } catch (error) {
+      recordedBy = await recordLostNode(databaseUrl, runId, error, failures, options.nodes);
+    }
   }
-  const summary = await runSummary(db, runId);
+  const summary = await runSummary(recordedBy, runId);
   if (!summary) throw new Error(`Run #${runId} disappeared.`);
   return summary;
 }

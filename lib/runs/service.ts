@@ -7,6 +7,7 @@ import "server-only";
 import { Worker } from "node:worker_threads";
 import type { RunMode } from "../../db/schema";
 import { databaseUrl, getDb } from "../db";
+import { ensureAnsweringNode } from "../db/failover";
 import { env } from "../env";
 import { type TableName, tableNames } from "../etl/datasets";
 import { finishRun } from "../etl/run-record";
@@ -51,8 +52,10 @@ export async function startSync(request: StartSync, trigger: RunTrigger = "web")
     if (settled) return;
     settled = true;
     logger().error({ runId, message }, "sync worker failed");
-    // finishRun only ends a run that is still queued or running (guarded in SQL).
-    await finishRun(db, runId, "failed", message).catch(() => undefined);
+    // finishRun only ends a run that is still queued or running (guarded in SQL). Through a node that
+    // answers: the worker may have failed because its node stopped answering.
+    const recordOn = await ensureAnsweringNode().catch(() => url);
+    await finishRun(getDb(recordOn), runId, "failed", message).catch(() => undefined);
   };
   worker.on("message", (message: { type: string; message?: string }) => {
     if (message.type === "done") settled = true;
