@@ -23,13 +23,15 @@ export function nodeUrls(primary: string, hosts: string | undefined): string[] {
   return urls;
 }
 
-const state = globalThis as unknown as { imdbNodeIndex?: number };
+const state = globalThis as unknown as { imdbNodeIndex?: number; imdbNodeUrls?: string[] };
 
+/** The configured nodes (read once: every query asks which node is in use). */
 function configuredUrls(): string[] {
   if (!env.DATABASE_URL) {
     throw new Error("DATABASE_URL is not set: start through `npm start` (private database) or set it.");
   }
-  return nodeUrls(env.DATABASE_URL, env.DATABASE_HOSTS);
+  state.imdbNodeUrls ??= nodeUrls(env.DATABASE_URL, env.DATABASE_HOSTS);
+  return state.imdbNodeUrls;
 }
 
 /** The URL of the node in use. */
