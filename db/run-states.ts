@@ -65,3 +65,7 @@ export const stageSeconds = {
 export type TimedStage = keyof typeof stageSeconds;
 export type SecondsCounter = (typeof stageSeconds)[TimedStage];
 export type TableStage = TimedStage | "pending" | "locate" | "skipped" | "done" | "failed";
+
+/** What an incremental sync did to one row, as kept in its change log (`etl_changes`). */
+export const changeKinds = ["insert", "update", "delete"] as const;
+export type ChangeKind = (typeof changeKinds)[number];

@@ -19,6 +19,7 @@ import {
   decimal,
   index,
   int,
+  longtext,
   mediumtext,
   mysqlEnum,
   mysqlTable,
@@ -29,7 +30,15 @@ import {
   uniqueIndex,
   varchar,
 } from "drizzle-orm/mysql-core";
-import { driftKinds, firingOutcomes, runModes, runStatuses, scheduleModes, tableStatuses } from "./run-states";
+import {
+  changeKinds,
+  driftKinds,
+  firingOutcomes,
+  runModes,
+  runStatuses,
+  scheduleModes,
+  tableStatuses,
+} from "./run-states";
 
 export * from "./run-states";
 
@@ -380,3 +389,51 @@ export const etlScheduleFirings = mysqlTable(
   },
   (t) => [uniqueIndex("etl_schedule_firings_tick").on(t.scheduleKey, t.dueAt)],
 );
+
+/**
+ * The change log (issue 13): one row per row an incremental sync inserted, updated or deleted, written in the
+ * apply's own transaction, so a run's log lands or vanishes with its changes. It doubles as the tables' earlier
+ * versions (SCD type 2): an update or delete keeps the whole row as it was (`old_line`, the IMDb line), valid
+ * from the key's previous logged change and replaced by this run; the current version stays in the main table,
+ * so storage grows with the changes only. A first build logs no rows (its run's etl_run_tables row says it
+ * replaced the table). The primary key is the run's order of display: per table, in the files' key order.
+ */
+export const etlChanges = mysqlTable(
+  "etl_changes",
+  {
+    runId: int("run_id", { unsigned: true }).notNull(),
+    tableName: varchar("table_name", { length: 32 }).notNull(),
+    /** The number in the IMDb key (tid or nid), as in the main tables. */
+    keyNumber: int("key_number", { unsigned: true }).notNull(),
+    /** `ordering` for title_akas and title_principals; 0 for the tables keyed by one column. */
+    ordering: smallint("ordering", { unsigned: true }).notNull().default(0),
+    /** The IMDb text key (tt0000001, nm0000001), for people's own SQL. */
+    imdbKey: varchar("imdb_key", { length: 12 }).generatedAlwaysAs(
+      sql.raw(
+        "concat(if(`table_name` = 'name_basics', 'nm', 'tt'), lpad(`key_number`, greatest(7, length(`key_number`)), '0'))",
+      ),
+      { mode: "virtual" },
+    ),
+    kind: mysqlEnum("kind", changeKinds).notNull(),
+    /** An update's changed columns as JSON text: {"column": {"old": …, "new": …}}, values as text, NULL as null. */
+    changedColumns: longtext("changed_columns"),
+    /** An update's or delete's row as it was before, as its IMDb line (tab-separated, NULL as \N). */
+    oldLine: longtext("old_line"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.runId, t.tableName, t.keyNumber, t.ordering] }),
+    index("etl_changes_key").on(t.tableName, t.keyNumber, t.ordering, t.runId),
+  ],
+);
+
+export type EtlChange = typeof etlChanges.$inferSelect;
+
+/**
+ * Per table, the earliest run N for which "the table as it was after run N" can be answered from the main table
+ * and the change log: raised by a first build (the run that replaced the table), by a run that changed the table
+ * with its history off, and by a purge (entries of older runs gone).
+ */
+export const etlHistoryHorizon = mysqlTable("etl_history_horizon", {
+  tableName: varchar("table_name", { length: 32 }).notNull().primaryKey(),
+  afterRun: int("after_run", { unsigned: true }).notNull(),
+});

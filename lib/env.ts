@@ -48,6 +48,11 @@ const schema = z.object({
   DELETE_GUARD_SHARE: withDefault(z.coerce.number().min(0).max(1), 0.1),
   /** A run with more rejected lines than this (in all) fails. */
   MAX_REJECTS: withDefault(z.coerce.number().int().min(0), 1000),
+  /**
+   * The change history per table: `table=all|off|<n>d|<n>runs`, comma-separated, `*` for the others (default:
+   * every table tracked, kept for ever). Parsed by lib/etl/history.ts.
+   */
+  HISTORY_RETENTION: optional(z.string()),
   HTTP_TIMEOUT_MS: withDefault(z.coerce.number().int().positive(), 60000),
   HTTP_RETRIES: withDefault(z.coerce.number().int().min(0), 3),
   ADMIN_PASSWORD: optional(z.string()),

@@ -8,6 +8,7 @@ import type { PoolConnection, RowDataPacket } from "mysql2/promise";
 import { KeyHashCursor } from "./cursor";
 import { EtlError } from "./errors";
 import { adjustGenreCounts, GenreSink, removeEmptyGenres } from "./genres";
+import { raiseHorizon } from "./history";
 import { dropIndexesSql, secondaryIndexes } from "./indexes";
 import { KeptFileCursor, KeptFileUnusable } from "./kept-file";
 import { LoadStream, RowBatch, streamingConnection } from "./load-stream";
@@ -20,6 +21,8 @@ import {
   keyColumns,
   loadKeysSql,
   loadRowsSql,
+  logDeletedRowsSql,
+  logStagedChangesSql,
   selectKeyHashesSql,
   storedColumns,
   upsertSql,
@@ -175,10 +178,12 @@ class Staging implements MergeOutput {
   async apply(withDeletes: boolean): Promise<void> {
     const { spec, counters } = this.job;
     const main = this.main;
+    const upserts = counters.inserted + counters.updated > 0;
     await main.beginTransaction();
     try {
+      await this.logChanges(upserts, withDeletes);
       if (withDeletes) await main.query(deleteByKeysSql(spec, spec.table, this.deletes));
-      if (counters.inserted + counters.updated > 0) await main.query(upsertSql(spec, spec.table, this.stage));
+      if (upserts) await main.query(upsertSql(spec, spec.table, this.stage));
       if (this.genres) {
         await this.genres.saveNew(main);
         const deletedTitles = withDeletes ? this.deletes : undefined;
@@ -195,6 +200,21 @@ class Staging implements MergeOutput {
       await main.rollback().catch(() => {});
       throw error;
     }
+  }
+
+  /**
+   * The change log of this apply, inside its transaction and before the main table is overwritten (the old rows
+   * are read from it). With the table's history off, the horizon moves past this run instead: the table as it
+   * was before it can no longer be rebuilt.
+   */
+  private async logChanges(upserts: boolean, withDeletes: boolean): Promise<void> {
+    const { spec, history } = this.job;
+    const main = this.main;
+    if (!history.track) return raiseHorizon(main, spec.table, history.runId);
+    // The table's first logged run: what came before it was never logged.
+    await raiseHorizon(main, spec.table, history.runId - 1, true);
+    if (upserts) await main.query(logStagedChangesSql(spec, spec.table, this.stage), [history.runId]);
+    if (withDeletes) await main.query(logDeletedRowsSql(spec, spec.table, this.deletes), [history.runId]);
   }
 
   /**

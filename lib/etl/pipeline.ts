@@ -17,6 +17,7 @@ import { fileFingerprint, forgetFingerprint, knownFingerprint, rememberFingerpri
 import { firstBuild } from "./first-build";
 import { type LineHasher, lineHasher } from "./hash";
 import { countersToRow, Heartbeat, type Tracked } from "./heartbeat";
+import { type HistorySettings, parseHistoryRetention, purgeHistory, raiseHorizon } from "./history";
 import { incrementalSync } from "./incremental";
 import { findKeptFile, keepFile, keptFolder } from "./kept-file";
 import { finishRun, holdRunLock, markRunning, runSummary, updateTable } from "./run-record";
@@ -34,6 +35,8 @@ export interface EngineSettings {
   deleteGuardShare: number;
   maxRejects: number;
   source: SourceSettings;
+  /** Per table: whether incremental runs log their changes, and how long the log is kept (HISTORY_RETENTION). */
+  history: HistorySettings;
 }
 
 export function settingsFromEnv(): EngineSettings {
@@ -43,6 +46,7 @@ export function settingsFromEnv(): EngineSettings {
     keptDir: env.KEPT_DIR ?? `${env.DATA_DIR}/kept`,
     deleteGuardShare: env.DELETE_GUARD_SHARE,
     maxRejects: env.MAX_REJECTS,
+    history: parseHistoryRetention(env.HISTORY_RETENTION),
     source: {
       baseUrl: env.IMDB_BASE_URL,
       downloadDir: env.DOWNLOAD_DIR ?? `${env.DATA_DIR}/downloads`,
@@ -154,6 +158,7 @@ async function syncTable(
     onReject,
     handOff,
     fullCompare,
+    history: { runId: run.id, track: settings.history[spec.table].track },
   };
   if (run.mode === "verify") {
     await verifyTable(job, ctx.db, run.id);
@@ -172,6 +177,8 @@ async function syncTable(
   counters.bytesRead = 0;
   counters.bytesTotal = file.bytes;
   await (run.mode === "first-run" ? firstBuild(job) : incrementalSync(job));
+  // A first build logs no rows: the table's past before it cannot be rebuilt from the log.
+  if (run.mode === "first-run") await raiseHorizon(ctx.pool, spec.table, run.id);
   await file.remember?.();
   if (fingerprint && counters.rejected === 0 && counters.deletesWithheld === 0) {
     // The kept file first: a fingerprint is only ever stored beside the file it describes.
@@ -353,6 +360,11 @@ async function execute(
       const { status, error } = outcome(controller.signal, failures);
       await finishRun(db, runId, status, error);
       log.info({ status, error }, "sync finished");
+      // After the finish, so the next sync may start meanwhile: the purge goes in short batches beside it.
+      await purgeHistory(pool, settings.history).then(
+        (purged) => Object.values(purged).some(Boolean) && log.info({ purged }, "history purged"),
+        (err) => log.warn({ err }, "history purge failed; the next run tries again"),
+      );
     } catch (error) {
       recordedBy = await recordLostNode(databaseUrl, runId, error, failures, options.nodes);
     }

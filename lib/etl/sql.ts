@@ -63,9 +63,72 @@ export function selectKeyHashesSql(spec: DatasetSpec, table: string): string {
  */
 export function selectRowLinesSql(spec: DatasetSpec, table: string): string {
   const keys = keyColumns(spec).map(quote).join(", ");
-  const fields = spec.fields.map((f) => `IFNULL(CAST(${quote(f.name)} AS CHAR CHARACTER SET utf8mb4), '\\\\N')`);
-  const line = `CAST(CONCAT_WS('\\t', ${fields.join(", ")}) AS BINARY)`;
-  return `SELECT ${keys}, row_hash, ${line} AS line FROM ${quote(table)} ORDER BY ${keys}`;
+  return `SELECT ${keys}, row_hash, CAST(${rowLineSql(spec)} AS BINARY) AS line FROM ${quote(table)} ORDER BY ${keys}`;
+}
+
+/** A row rendered back as its IMDb line: every field as its text, NULL as \\N, joined by tabs. */
+export function rowLineSql(spec: DatasetSpec, alias?: string): string {
+  const column = (name: string) => (alias ? `${alias}.${quote(name)}` : quote(name));
+  const fields = spec.fields.map((f) => `IFNULL(${asText(column(f.name))}, '\\\\N')`);
+  return `CONCAT_WS('\\t', ${fields.join(", ")})`;
+}
+
+const asText = (column: string) => `CAST(${column} AS CHAR CHARACTER SET utf8mb4)`;
+
+/** The columns whose values an update can change: every field but the key's. */
+export function valueColumns(spec: DatasetSpec): string[] {
+  const keys = new Set(spec.keyFields);
+  return spec.fields.filter((f) => !keys.has(f.name)).map((f) => f.name);
+}
+
+/**
+ * An update's changed columns as a JSON object text, `{"col":{"old":…,"new":…},…}`, from the main table's row
+ * (`t`, as it was) and the stage's (`s`). Compared as bytes and NULL-aware (`<=>` on BINARY casts), so a
+ * case-only change, a trailing space or `\\N` against an empty string counts, whatever the column's collation.
+ */
+export function changedColumnsSql(spec: DatasetSpec): string {
+  const entries = valueColumns(spec).map((c) => {
+    const [old, now] = [`t.${quote(c)}`, `s.${quote(c)}`];
+    const pair = `JSON_OBJECT('old', ${asText(old)}, 'new', ${asText(now)})`;
+    return `IF(CAST(${old} AS BINARY) <=> CAST(${now} AS BINARY), NULL, CONCAT('${JSON.stringify(c)}:', ${pair}))`;
+  });
+  return `CONCAT('{', CONCAT_WS(',', ${entries.join(", ")}), '}')`;
+}
+
+const changeColumns = "(run_id, table_name, key_number, ordering, kind, changed_columns, old_line)";
+
+/**
+ * Logs the staged rows as inserts or updates (with their changed columns and old line) before the upsert
+ * overwrites them: the stage joined with the main table by primary key, so the cost follows the changed rows.
+ * One parameter: the run id.
+ */
+export function logStagedChangesSql(spec: DatasetSpec, table: string, stage: string): string {
+  const id = idColumn(spec);
+  const on = keyColumns(spec)
+    .map((c) => `t.${quote(c)} = s.${quote(c)}`)
+    .join(" AND ");
+  const ordering = keyColumns(spec).length === 2 ? "s.`ordering`" : "0";
+  return [
+    `INSERT INTO etl_changes ${changeColumns}`,
+    `SELECT ?, '${spec.table}', s.${quote(id)}, ${ordering},`,
+    `IF(t.${quote(id)} IS NULL, 'insert', 'update'),`,
+    `IF(t.${quote(id)} IS NULL, NULL, ${changedColumnsSql(spec)}),`,
+    `IF(t.${quote(id)} IS NULL, NULL, ${rowLineSql(spec, "t")})`,
+    `FROM ${quote(stage)} s LEFT JOIN ${quote(table)} t ON ${on}`,
+  ].join("\n");
+}
+
+/** Logs the rows about to be deleted, each with its line as it was. One parameter: the run id. */
+export function logDeletedRowsSql(spec: DatasetSpec, table: string, keysTable: string): string {
+  const on = keyColumns(spec)
+    .map((c) => `t.${quote(c)} = k.${quote(c)}`)
+    .join(" AND ");
+  const ordering = keyColumns(spec).length === 2 ? "t.`ordering`" : "0";
+  return [
+    `INSERT INTO etl_changes ${changeColumns}`,
+    `SELECT ?, '${spec.table}', t.${quote(idColumn(spec))}, ${ordering}, 'delete', NULL, ${rowLineSql(spec, "t")}`,
+    `FROM ${quote(table)} t JOIN ${quote(keysTable)} k ON ${on}`,
+  ].join("\n");
 }
 
 export function createKeyTableSql(spec: DatasetSpec, table: string): string {

@@ -72,6 +72,8 @@ export interface TableJob {
    * which no shortcut over the file can see.
    */
   fullCompare?: boolean;
+  /** The run applying the changes, and whether the table's changes are logged (etl_changes, history.ts). */
+  history: { runId: number; track: boolean };
 }
 
 /** Enters a stage and adds its wall time to the seconds counter the stage belongs to (db/run-states.ts). */

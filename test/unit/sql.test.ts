@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { datasets } from "../../lib/etl/datasets";
 import {
+  changedColumnsSql,
   deleteByKeysSql,
   keyColumns,
   loadRowsSql,
+  logDeletedRowsSql,
+  logStagedChangesSql,
+  rowLineSql,
   selectKeyHashesSql,
   storedColumns,
   upsertSql,
@@ -52,5 +56,47 @@ describe("SQL builders", () => {
     expect(deleteByKeysSql(datasets.title_akas, "title_akas", "_delete")).toBe(
       "DELETE t FROM `title_akas` t JOIN `_delete` k ON t.`tid` = k.`tid` AND t.`ordering` = k.`ordering`",
     );
+  });
+
+  it("renders a row back as its IMDb line, NULL as \\N", () => {
+    expect(rowLineSql(datasets.title_ratings, "t")).toBe(
+      "CONCAT_WS('\\t', IFNULL(CAST(t.`tconst` AS CHAR CHARACTER SET utf8mb4), '\\\\N'), " +
+        "IFNULL(CAST(t.`averageRating` AS CHAR CHARACTER SET utf8mb4), '\\\\N'), " +
+        "IFNULL(CAST(t.`numVotes` AS CHAR CHARACTER SET utf8mb4), '\\\\N'))",
+    );
+  });
+
+  it("lists an update's changed columns compared as bytes and NULL-aware, the key aside", () => {
+    const sql = changedColumnsSql(datasets.title_akas);
+    expect(sql).not.toContain("`ordering`");
+    expect(sql).not.toContain("`titleId`");
+    expect(sql).toContain(
+      "IF(CAST(t.`title` AS BINARY) <=> CAST(s.`title` AS BINARY), NULL, CONCAT('\"title\":', " +
+        "JSON_OBJECT('old', CAST(t.`title` AS CHAR CHARACTER SET utf8mb4), 'new', CAST(s.`title` AS CHAR CHARACTER SET utf8mb4))))",
+    );
+    expect(sql.startsWith("CONCAT('{', CONCAT_WS(',', ")).toBe(true);
+  });
+
+  it("logs the staged rows as inserts or updates from the stage joined with the table, before the upsert", () => {
+    const sql = logStagedChangesSql(datasets.title_principals, "title_principals", "_stage");
+    expect(sql.split("\n")).toEqual([
+      "INSERT INTO etl_changes (run_id, table_name, key_number, ordering, kind, changed_columns, old_line)",
+      "SELECT ?, 'title_principals', s.`tid`, s.`ordering`,",
+      "IF(t.`tid` IS NULL, 'insert', 'update'),",
+      `IF(t.\`tid\` IS NULL, NULL, ${changedColumnsSql(datasets.title_principals)}),`,
+      `IF(t.\`tid\` IS NULL, NULL, ${rowLineSql(datasets.title_principals, "t")})`,
+      "FROM `_stage` s LEFT JOIN `title_principals` t ON t.`tid` = s.`tid` AND t.`ordering` = s.`ordering`",
+    ]);
+    expect(logStagedChangesSql(datasets.name_basics, "name_basics", "_s")).toContain(
+      "SELECT ?, 'name_basics', s.`nid`, 0,",
+    );
+  });
+
+  it("logs the deleted rows with their old line, joined on every key column", () => {
+    expect(logDeletedRowsSql(datasets.title_ratings, "title_ratings", "_delete").split("\n")).toEqual([
+      "INSERT INTO etl_changes (run_id, table_name, key_number, ordering, kind, changed_columns, old_line)",
+      `SELECT ?, 'title_ratings', t.\`tid\`, 0, 'delete', NULL, ${rowLineSql(datasets.title_ratings, "t")}`,
+      "FROM `title_ratings` t JOIN `_delete` k ON t.`tid` = k.`tid`",
+    ]);
   });
 });
