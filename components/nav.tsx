@@ -3,6 +3,7 @@ import Link from "next/link";
 const items = [
   { href: "/", label: "Overview" },
   { href: "/runs", label: "Runs" },
+  { href: "/changes", label: "Changes" },
   { href: "/genres", label: "Genres" },
   { href: "/search", label: "Search" },
   { href: "/settings", label: "Settings" },

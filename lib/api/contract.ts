@@ -3,11 +3,12 @@
  * query parameters) validate with, and the response types the client components import (`import type`).
  */
 import { z } from "zod";
-import { runModes, runStatuses, scheduleModes, webSources } from "@/db/run-states";
+import { changeKinds, runModes, runStatuses, scheduleModes, webSources } from "@/db/run-states";
 import { env } from "@/lib/env";
 import { tableNames } from "@/lib/etl/datasets";
 import type { Freshness } from "@/lib/etl/freshness";
 import type { RunSummary } from "@/lib/etl/run-record";
+import type { Change, DatedChange, RatingPoint } from "@/lib/queries/history";
 import type { RunRow } from "@/lib/queries/runs";
 import { type ScheduleOverview, scheduleProblem } from "@/lib/runs/schedule";
 
@@ -81,6 +82,42 @@ export type TableSnapshot = RunSnapshot["tables"][number];
 export interface ProgressEvent {
   at: number;
   run: RunSnapshot;
+}
+
+/** `GET /api/runs/:id/changes?table=&kind=&key=&after=&limit=`, and the run page's changes list (keyset pages). */
+export const runChangesSchema = z.object({
+  table: z.preprocess(emptyAsUnset, z.enum(tableNames).optional()),
+  kind: z.preprocess(emptyAsUnset, z.enum(changeKinds).optional()),
+  /** An IMDb key (tt…/nm…): that key's changes only. */
+  key: z.preprocess(emptyAsUnset, z.string().max(16).optional()),
+  /** The `next` of the previous page. */
+  after: z.preprocess(emptyAsUnset, z.string().max(64).optional()),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+export interface RunChangesResponse {
+  changes: Change[];
+  next: string | null;
+}
+
+/** The changes page across runs (`/changes?within=&table=&kind=&before=`). */
+export const recentChangesSchema = z.object({
+  within: z.preprocess(emptyAsUnset, z.enum(["day", "week"]).default("day")),
+  table: z.preprocess(emptyAsUnset, z.enum(tableNames).optional()),
+  kind: z.preprocess(emptyAsUnset, z.enum(changeKinds).optional()),
+  before: z.preprocess(emptyAsUnset, z.string().max(80).optional()),
+});
+
+/** `GET /api/titles/:tconst/history` */
+export interface TitleHistoryResponse {
+  tconst: string;
+  ratings: Json<RatingPoint>[];
+  changes: Json<DatedChange>[];
+}
+
+/** `GET /api/names/:nconst/history` */
+export interface NameHistoryResponse {
+  nconst: string;
+  changes: Json<DatedChange>[];
 }
 
 /** `GET /api/imdb-status` */

@@ -322,3 +322,107 @@ export async function tableAsOf(
     next: merged.length === page.limit && last ? [last.n, last.o] : null,
   };
 }
+
+/** One point of a title's rating over time: the rating and votes from the run that wrote them. */
+export interface RatingPoint {
+  runId: number;
+  at: Date | null;
+  averageRating: string | null;
+  numVotes: number | null;
+}
+
+const titleTables = tableNames.filter((t) => t !== "name_basics");
+
+async function runTimes(pool: Pool, ids: number[]): Promise<Map<number, Date | null>> {
+  if (ids.length === 0) return new Map();
+  const [rows] = await pool.query<RowDataPacket[]>(
+    "SELECT id, COALESCE(started_at, created_at) AS at FROM etl_runs WHERE id IN (?)",
+    [[...new Set(ids)]],
+  );
+  return new Map(rows.map((r) => [Number(r.id), r.at as Date | null]));
+}
+
+/** The first build a row from before the log came from: the table's newest first build before `beforeRun`. */
+async function firstBuildBefore(pool: Pool, table: TableName, beforeRun: number | null): Promise<number | undefined> {
+  const [rows] = await pool.query<RowDataPacket[]>(
+    `SELECT MAX(r.id) AS id FROM etl_runs r JOIN etl_run_tables t ON t.run_id = r.id
+      WHERE t.table_name = ? AND r.mode = 'first-run' AND t.status = 'succeeded' AND r.id < ?`,
+    [table, beforeRun ?? 4294967295],
+  );
+  return rows[0]?.id === null || rows[0]?.id === undefined ? undefined : Number(rows[0].id);
+}
+
+/** A title's rating and votes after each run that wrote them, oldest first (a deleted rating ends the line). */
+async function ratingPoints(pool: Pool, tid: number): Promise<RatingPoint[]> {
+  const versions = await keyVersions("title_ratings", tid, 0, pool);
+  const points: { runId: number; row: Record<string, string | null> | null }[] = [];
+  for (const v of versions) {
+    const runId = v.validFromRun ?? (await firstBuildBefore(pool, "title_ratings", v.validToRun));
+    if (runId !== undefined) points.push({ runId, row: v.row });
+  }
+  const times = await runTimes(
+    pool,
+    points.map((p) => p.runId),
+  );
+  return points.map(({ runId, row }) => ({
+    runId,
+    at: times.get(runId) ?? null,
+    averageRating: row?.averageRating ?? null,
+    numVotes: row?.numVotes === null || row?.numVotes === undefined ? null : Number(row.numVotes),
+  }));
+}
+
+export const historyLimit = 500;
+
+/** The newest logged changes of the given (table, key number[, ordering]) rows, with their runs' times. */
+async function changesOfKeys(pool: Pool, where: string, params: unknown[]): Promise<DatedChange[]> {
+  const [rows] = await pool.query<RowDataPacket[]>(
+    `SELECT c.run_id, COALESCE(r.started_at, r.created_at) AS at, c.table_name, c.key_number, c.ordering, c.kind,
+            c.changed_columns
+       FROM etl_changes c JOIN etl_runs r ON r.id = c.run_id
+      WHERE ${where}
+      ORDER BY c.run_id DESC, c.table_name, c.ordering LIMIT ${historyLimit}`,
+    params,
+  );
+  return rows.map((r) => ({ ...toChange(r), runId: Number(r.run_id), at: r.at as Date | null }));
+}
+
+/**
+ * A title's history: its rating and votes over time, and every logged change of its basics, akas, crew,
+ * episode, principals and rating (newest first, at most historyLimit). Undefined for a key that is no title's.
+ */
+export async function titleHistory(tconst: string, pool: Pool = getPool()) {
+  const key = parseImdbKey(tconst);
+  if (key?.prefix !== "tt") return undefined;
+  const [ratings, changes] = await Promise.all([
+    ratingPoints(pool, key.number),
+    changesOfKeys(pool, "c.table_name IN (?) AND c.key_number = ?", [titleTables, key.number]),
+  ]);
+  return { tconst, ratings, changes };
+}
+
+/**
+ * A person's history: every logged change of their name_basics row and of the principal credits that name them
+ * now (a credit moved to someone else is in the title's history, not theirs). Undefined for a key that is no person's.
+ */
+export async function nameHistory(nconst: string, pool: Pool = getPool()) {
+  const key = parseImdbKey(nconst);
+  if (key?.prefix !== "nm") return undefined;
+  const [own, credits] = await Promise.all([
+    changesOfKeys(pool, "c.table_name = 'name_basics' AND c.key_number = ?", [key.number]),
+    changesOfKeys(
+      pool,
+      `c.table_name = 'title_principals' AND (c.key_number, c.ordering) IN
+         (SELECT tid, ordering FROM title_principals WHERE nconst = ?)`,
+      [nconst],
+    ),
+  ]);
+  const changes = [...own, ...credits].sort((a, b) => b.runId - a.runId).slice(0, historyLimit);
+  return { nconst, changes };
+}
+
+/** Whether a run exists (a changes request for an unknown run is a 404, not an empty list). */
+export async function runExists(runId: number, pool: Pool = getPool()): Promise<boolean> {
+  const [rows] = await pool.query<RowDataPacket[]>("SELECT 1 FROM etl_runs WHERE id = ?", [runId]);
+  return rows.length > 0;
+}

@@ -1,7 +1,9 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { ChangeList } from "@/components/change-list";
 import { EmptyState, link, PageTitle, row, Section, TableWrap, td, tdNum, th, thNum } from "@/components/ui";
 import { requireLogin } from "@/lib/auth/session";
+import { nameHistory } from "@/lib/queries/history";
 import { nameDetail } from "@/lib/queries/titles";
 
 export const dynamic = "force-dynamic";
@@ -9,8 +11,8 @@ export const dynamic = "force-dynamic";
 export default async function NamePage({ params }: { params: Promise<{ nconst: string }> }) {
   await requireLogin();
   const { nconst } = await params;
-  const detail = await nameDetail(nconst);
-  if (!detail) notFound();
+  const [detail, history] = await Promise.all([nameDetail(nconst), nameHistory(nconst)]);
+  if (!detail || !history) notFound();
   const p = detail.person;
   const life = p.birthYear ? `${p.birthYear}–${p.deathYear ?? ""}` : "";
   return (
@@ -50,6 +52,9 @@ export default async function NamePage({ params }: { params: Promise<{ nconst: s
             </tbody>
           </TableWrap>
         )}
+      </Section>
+      <Section title="History" id="history">
+        <ChangeList changes={history.changes} label="Changes of this person and their credits" showRun />
       </Section>
     </>
   );

@@ -1,15 +1,19 @@
+import Link from "next/link";
 import { notFound } from "next/navigation";
+import { ChangeFilter } from "@/components/change-filter";
+import { ChangeList } from "@/components/change-list";
 import { durationSeconds, formatBytes, formatDate, formatNumber, formatSeconds, modeLabel } from "@/components/format";
 import { LiveRun } from "@/components/live-run";
 import { RepairButton } from "@/components/repair-button";
 import { RunDrift } from "@/components/run-drift";
 import { RunRejects } from "@/components/run-rejects";
 import { StatusBadge } from "@/components/status-badge";
-import { PageTitle, row, Section, TableWrap, td, tdNum, th, thNum } from "@/components/ui";
+import { link, PageTitle, row, Section, TableWrap, td, tdNum, th, thNum, withParams } from "@/components/ui";
 import { isActiveRunStatus } from "@/db/run-states";
-import { runIdSchema, sourceSchema } from "@/lib/api/contract";
+import { runChangesSchema, runIdSchema, sourceSchema } from "@/lib/api/contract";
 import { requireLogin } from "@/lib/auth/session";
-import type { TableName } from "@/lib/etl/datasets";
+import { type TableName, tableNames } from "@/lib/etl/datasets";
+import { runChangeCounts, runChanges } from "@/lib/queries/history";
 import { runById, runRejects } from "@/lib/queries/runs";
 
 export const dynamic = "force-dynamic";
@@ -19,12 +23,28 @@ const syncCounters = ["read", "inserted", "updated", "unchanged", "deleted", "re
 const verifyCounters = ["read", "unchanged", "missing", "differing", "extra", "rejected", "duplicates"] as const;
 const stages = ["download", "load", "apply", "index"] as const;
 
-export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
+const changesPageSize = 50;
+
+export default async function RunPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string>>;
+}) {
   await requireLogin();
   const id = runIdSchema.safeParse((await params).id);
   const run = id.success ? await runById(id.data) : undefined;
   if (!run) notFound();
-  const rejects = await runRejects(run.id);
+  const parsed = runChangesSchema.safeParse({ ...(await searchParams), limit: changesPageSize });
+  const filter = parsed.success ? parsed.data : runChangesSchema.parse({ limit: changesPageSize });
+  const [rejects, changes, changeCounts] = await Promise.all([
+    runRejects(run.id),
+    runChanges(run.id, filter),
+    runChangeCounts(run.id),
+  ]);
+  const changesHref = (after?: string) =>
+    `${withParams(`/runs/${run.id}`, { table: filter.table, kind: filter.kind, key: filter.key, after })}#changes`;
   const active = isActiveRunStatus(run.status);
   const verify = run.mode === "verify";
   const counters = verify ? verifyCounters : syncCounters;
@@ -142,6 +162,41 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           </tbody>
         </TableWrap>
       </Section>
+      {run.mode === "incremental" ? (
+        <Section title="Changes" id="changes">
+          <p className="mb-3 text-sm text-slate-600 dark:text-slate-400" data-testid="change-counts">
+            {changeCounts.length === 0
+              ? "No rows logged for this run (nothing changed, its changes were not applied, or history is off for its tables)."
+              : changeCounts.map((c) => `${c.table} ${c.kind} ${formatNumber(c.rows)}`).join(" · ")}
+          </p>
+          <ChangeFilter
+            action={`/runs/${run.id}#changes`}
+            tables={tableNames}
+            table={filter.table}
+            kind={filter.kind}
+            imdbKey={filter.key ?? ""}
+          />
+          <ChangeList changes={changes.changes} label="Changed rows" />
+          <nav aria-label="Change pages" className="mt-3 flex gap-4 text-sm">
+            {filter.after ? (
+              <Link className={link} href={changesHref()}>
+                ← First page
+              </Link>
+            ) : null}
+            {changes.next ? (
+              <Link className={link} href={changesHref(changes.next)} rel="next">
+                Next page →
+              </Link>
+            ) : null}
+          </nav>
+        </Section>
+      ) : run.mode === "first-run" ? (
+        <Section title="Changes" id="changes">
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            A first build replaces each table it loads: no per-row changes are logged.
+          </p>
+        </Section>
+      ) : null}
       <Section title={`Rejected lines (${formatNumber(rejects.total)})`} id="rejects">
         <RunRejects rows={rejects.rows} total={rejects.total} />
       </Section>

@@ -1,8 +1,11 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { ChangeList } from "@/components/change-list";
 import { formatNumber } from "@/components/format";
+import { RatingChart } from "@/components/rating-chart";
 import { EmptyState, link, PageTitle, row, Section, TableWrap, td, tdNum, th, thNum } from "@/components/ui";
 import { requireLogin } from "@/lib/auth/session";
+import { titleHistory } from "@/lib/queries/history";
 import { titleDetail } from "@/lib/queries/titles";
 
 export const dynamic = "force-dynamic";
@@ -37,8 +40,8 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 export default async function TitlePage({ params }: { params: Promise<{ tconst: string }> }) {
   await requireLogin();
   const { tconst } = await params;
-  const title = await titleDetail(tconst);
-  if (!title) notFound();
+  const [title, history] = await Promise.all([titleDetail(tconst), titleHistory(tconst)]);
+  if (!title || !history) notFound();
   const b = title.basics;
   const years = b.endYear ? `${b.startYear ?? "?"}–${b.endYear}` : (b.startYear ?? "—");
   return (
@@ -174,6 +177,12 @@ export default async function TitlePage({ params }: { params: Promise<{ tconst: 
             </tbody>
           </TableWrap>
         )}
+      </Section>
+      <Section title="History" id="history">
+        {history.ratings.length > 0 ? (
+          <RatingChart points={history.ratings.map((p) => ({ ...p, at: p.at?.toISOString() ?? null }))} />
+        ) : null}
+        <ChangeList changes={history.changes} label="Changes of this title" showRun />
       </Section>
     </>
   );
