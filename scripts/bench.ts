@@ -29,6 +29,7 @@ import {
   failedStep,
   floorSeconds,
   floorSteps,
+  formatHistoryCost,
   formatKeyIndexCost,
   formatSteps,
   formatTableSeconds,
@@ -166,16 +167,31 @@ function savePartial(step?: StepResult): void {
 savePartial();
 
 buildEngine();
-type Run = { step: string; mode: "first-run" | "incremental"; source: string; target?: number; want: Expected };
+type Run = {
+  step: string;
+  mode: "first-run" | "incremental";
+  source: string;
+  target?: number;
+  want: Expected;
+  /** false: the run logs no change history (to measure what it costs). */
+  history?: boolean;
+};
 /** The bench's kept files (the file of each table's last exact sync) live apart and go at the end. */
 const keptRoot = mkdtempSync(path.join(tmpdir(), "bench-kept-"));
 let keptDir = path.join(keptRoot, "1");
 async function measure(run: Run): Promise<StepResult> {
   console.log(`${run.step} …`);
   try {
-    const result = await runSync({ databaseUrl: benchUrl, mode: run.mode, source: run.source, keptDir });
+    const result = await runSync({
+      databaseUrl: benchUrl,
+      mode: run.mode,
+      source: run.source,
+      keptDir,
+      history: run.history,
+    });
     const against = run.mode === "first-run" ? "floor + indexes" : "floor";
     const step = syncStep(run.step, result, { seconds: floorSeconds(floor, against), against }, run.target, run.want);
+    step.history = await historyWritten(result.summary.id);
     savePartial(step);
     return step;
   } catch (error) {
@@ -183,6 +199,19 @@ async function measure(run: Run): Promise<StepResult> {
     savePartial(step);
     return step;
   }
+}
+/** What a run wrote into the change log: rows, and bytes of its keys and logged values. */
+async function historyWritten(runId: number): Promise<{ rows: number; bytes: number }> {
+  return onServer(benchUrl, async (c) => {
+    const [rows] = await c.query(
+      `SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(changed_columns)), 0) + COALESCE(SUM(LENGTH(old_line)), 0)
+              + COALESCE(SUM(LENGTH(table_name) + 11), 0) AS bytes
+         FROM etl_changes WHERE run_id = ?`,
+      [runId],
+    );
+    const [row] = rows as { n: number; bytes: number }[];
+    return { rows: Number(row?.n ?? 0), bytes: Number(row?.bytes ?? 0) };
+  });
 }
 const firstBuild: Run = {
   step: "first build",
@@ -229,6 +258,9 @@ steps.push(
     want: undone(expected),
   }),
 );
+// The 1 % change again, diffed against the kept files as in step 4, with the history off: what the history costs.
+const historyOff = await measure({ ...onePercent, step: "incremental, 1 % changed, history off", history: false });
+steps.push(historyOff);
 steps.push(...withoutKeyIndexes);
 
 const sizes = await keyIndexSizes(benchUrl);
@@ -290,6 +322,8 @@ if (!values.keep) {
 
 console.log(`\n${formatSteps(steps)}\n\nseconds per table\n${formatTableSeconds(floor, steps)}`);
 console.log(`\ntext-key indexes\n${formatKeyIndexCost(keyIndexCost)}`);
+const historyOn = steps.find((s) => s.step === onePercent.step);
+console.log(`\nchange history\n${formatHistoryCost(historyOn, historyOff)}`);
 if (queryResults) {
   console.log(
     `\nqueries on IMDb's keys (median of 5 after a warm-up; reference schema loaded in ${queryResults.referenceSeconds.toFixed(1)} s)\n${formatQueries(queryResults.run.results)}`,

@@ -5,18 +5,21 @@
  * window (plus the overview on a phone-sized one).
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
 import mysql from "mysql2/promise";
 import { isActiveRunStatus } from "../db/run-states";
 import { migrateDatabase } from "../lib/db/migrate";
 import { resolveDatabaseUrl } from "../lib/db/private-server";
+import { datasets, type TableName, tableNames } from "../lib/etl/datasets";
 import { launchBrowser } from "../test/helpers/browser";
 import { startConsole, waitFor } from "./console-server";
 
 const outDir = path.resolve("docs/screenshots");
 
-const pages = [
+const pages: { file: string; path: string; element?: string }[] = [
   { file: "overview.png", path: "/" },
   { file: "runs.png", path: "/runs" },
   { file: "run-detail.png", path: "/runs/2" },
@@ -38,18 +41,55 @@ async function freshDatabase(serverUrl: string): Promise<string> {
   return url.toString();
 }
 
-/** Runs one sync of the sample through the API and waits for it to end. */
-async function sync(baseUrl: string, mode: string): Promise<void> {
+/** Runs one sync through the API and waits for it to end; returns the run's id. */
+async function sync(baseUrl: string, mode: string, source = "sample"): Promise<number> {
   const response = await fetch(`${baseUrl}/api/runs`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ mode, source: "sample" }),
+    body: JSON.stringify({ mode, source, forceDeletes: true }),
   });
   const { id } = (await response.json()) as { id: number };
   await waitFor(`run #${id}`, async () => {
     const run = (await (await fetch(`${baseUrl}/api/runs/${id}`)).json()) as { status: string };
     return isActiveRunStatus(run.status) ? undefined : run.status;
   });
+  return id;
+}
+
+const sampleLines = (table: TableName) =>
+  gunzipSync(readFileSync(path.resolve("data/sample", datasets[table].file)))
+    .toString("utf8")
+    .split("\n");
+
+/**
+ * The sample as it might look `day` days later, written into `dir` (the console's local folder): ratings and
+ * votes of every tenth title move (King John, tt0000247, among them), some titles are renamed, one is removed
+ * and one added, a few akas change. Three such days give the history pages something to show.
+ */
+function writeLaterSample(dir: string, day: number): void {
+  for (const table of tableNames) {
+    const [header, ...lines] = sampleLines(table);
+    let out = lines.filter(Boolean);
+    if (table === "title_ratings") {
+      out = out.map((line, i) => {
+        const [key, rating, votes] = line.split("\t");
+        if (i % 10 !== 0 && key !== "tt0000247") return line;
+        const moved = Math.min(10, Math.max(1, Number(rating) + (day % 2 === 0 ? -0.3 : 0.4) * day)).toFixed(1);
+        return [key, moved, String(Number(votes) + 40 * day * day)].join("\t");
+      });
+    }
+    if (table === "title_basics") {
+      out = out
+        .filter((line) => !(day === 2 && line.startsWith("tt0000005\t")))
+        .map((line, i) =>
+          i % 50 === day ? line.replace(/^(tt\d+\t[^\t]*\t)([^\t]*)/, `$1$2 (restored ${day})`) : line,
+        );
+      if (day === 3) out.push("tt9999999\tmovie\tA Title Added Later\tA Title Added Later\t0\t2026\t\\N\t95\tDrama");
+    }
+    if (table === "title_akas")
+      out = out.map((line, i) => (i % 40 === day ? line.replace(/\t\\N\t/, "\tXWW\t") : line));
+    writeFileSync(path.join(dir, datasets[table].file), gzipSync(`${[header, ...out].join("\n")}\n`));
+  }
 }
 
 async function putSchedule(baseUrl: string, schedule: object): Promise<void> {
@@ -77,8 +117,10 @@ async function scheduleWithTicks(baseUrl: string): Promise<void> {
 
 async function main() {
   const databaseUrl = await freshDatabase(await resolveDatabaseUrl());
+  const laterSample = mkdtempSync(path.join(tmpdir(), "screenshots-later-"));
   const env = {
     ...process.env,
+    IMDB_LOCAL_DIR: laterSample,
     DATABASE_URL: databaseUrl,
     NEXT_TELEMETRY_DISABLED: "1",
     NODE_ENV: "production" as const,
@@ -106,9 +148,22 @@ async function main() {
     await live.locator("tbody").getByText("succeeded").first().waitFor();
     await live.screenshot({ path: path.join(outDir, "live-progress.png") });
     await live.getByTestId("live-status").getByText("succeeded").waitFor({ timeout: 60_000 });
+    const laterRuns: number[] = [];
+    for (const day of [1, 2, 3]) {
+      writeLaterSample(laterSample, day);
+      laterRuns.push(await sync(baseUrl, "incremental", "local"));
+    }
+    pages.push(
+      { file: "run-changes.png", path: `/runs/${laterRuns[2]}#changes`, element: "Changes" },
+      { file: "changes.png", path: "/changes?within=week" },
+      { file: "title-history.png", path: "/titles/tt0000247#history", element: "History" },
+    );
     for (const page of pages) {
       await laptop.goto(`${baseUrl}${page.path}`, { waitUntil: "networkidle" });
-      await laptop.screenshot({ path: path.join(outDir, page.file), fullPage: true });
+      const target = path.join(outDir, page.file);
+      if (page.element) {
+        await laptop.getByRole("region", { name: page.element, exact: true }).screenshot({ path: target });
+      } else await laptop.screenshot({ path: target, fullPage: true });
       console.log(`docs/screenshots/${page.file}`);
     }
     await scheduleWithTicks(baseUrl);
@@ -121,6 +176,7 @@ async function main() {
   } finally {
     await browser.close();
     server.stop();
+    rmSync(laterSample, { recursive: true, force: true });
   }
 }
 

@@ -107,6 +107,22 @@ export const recentChangesSchema = z.object({
   before: z.preprocess(emptyAsUnset, z.string().max(80).optional()),
 });
 
+/** `GET /api/tables/:table/history?key=&ordering=&afterRun=&after=&limit=`: versions, or the table after a run. */
+export const tableHistorySchema = z.object({
+  key: z.preprocess(emptyAsUnset, z.string().max(16).optional()),
+  ordering: z.coerce.number().int().min(0).max(65535).default(0),
+  afterRun: z.preprocess(emptyAsUnset, z.coerce.number().int().positive().optional()),
+  after: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .regex(/^\d{1,10}\.\d{1,5}$/)
+      .optional(),
+  ),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+export const tableNameSchema = z.enum(tableNames);
+
 /** `GET /api/titles/:tconst/history` */
 export interface TitleHistoryResponse {
   tconst: string;

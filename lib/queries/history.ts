@@ -426,3 +426,33 @@ export async function runExists(runId: number, pool: Pool = getPool()): Promise<
   const [rows] = await pool.query<RowDataPacket[]>("SELECT 1 FROM etl_runs WHERE id = ?", [runId]);
   return rows.length > 0;
 }
+
+/** What `GET /api/tables/:table/history` asks: one key's versions or state, or a page of the whole table then. */
+export interface TableHistoryQuery {
+  key?: string;
+  ordering: number;
+  afterRun?: number;
+  /** The `next` of the previous page: `<key number>.<ordering>`. */
+  after?: string;
+  limit: number;
+}
+
+/**
+ * One request of the table history API: with a key, its versions (or, with afterRun, its row as it was after
+ * that run); without, a page of the table as it was after afterRun. Undefined: a key that is not this table's.
+ * Throws HistoryNotKept for a run before the table's horizon.
+ */
+export async function tableHistory(table: TableName, query: TableHistoryQuery, pool: Pool = getPool()) {
+  if (query.key !== undefined) {
+    const key = parseImdbKey(query.key);
+    if (key?.prefix !== prefixOf(table)) return undefined;
+    const ordering = hasOrdering(table) ? query.ordering : 0;
+    if (query.afterRun === undefined) return { versions: await keyVersions(table, key.number, ordering, pool) };
+    return { row: (await rowAsOf(table, key.number, ordering, query.afterRun, pool)) ?? null };
+  }
+  const [number, ordering] = (query.after ?? "").split(".").map(Number);
+  const after: [number, number] | undefined = query.after ? [number ?? 0, ordering ?? 0] : undefined;
+  const afterRun = query.afterRun ?? Number.MAX_SAFE_INTEGER;
+  const page = await tableAsOf(table, afterRun, { after, limit: query.limit }, pool);
+  return { rows: page.rows, next: page.next ? page.next.join(".") : null };
+}

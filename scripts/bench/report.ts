@@ -45,6 +45,8 @@ export interface StepResult {
   /** Problems found by the checks (rows written, per-table counters); empty when all hold. */
   problems: string[];
   tables?: SyncResult["summary"]["tables"];
+  /** The change history the run wrote (etl_changes): rows, and bytes of keys and logged values. */
+  history?: { rows: number; bytes: number };
 }
 
 export const peakRssTargetBytes = 128 * 1024 * 1024;
@@ -215,4 +217,15 @@ export function formatTableSeconds(floor: FloorResult, steps: StepResult[]): str
     }),
   ]);
   return textTable(header, rows);
+}
+
+/** History on against off: the 1 % run's seconds with and without it, and what the log took. */
+export function formatHistoryCost(on: StepResult | undefined, off: StepResult | undefined): string {
+  if (!on || !off || !Number.isFinite(on.seconds) || !Number.isFinite(off.seconds)) return "not measured";
+  const rows = on.history?.rows ?? 0;
+  const bytes = on.history?.bytes ?? 0;
+  return [
+    `1 % changed with history ${on.seconds.toFixed(2)} s, without ${off.seconds.toFixed(2)} s: ${(on.seconds / off.seconds).toFixed(2)}x (target <= 1.2)`,
+    `history written: ${rows.toLocaleString("en-US")} rows, ${(bytes / 1048576).toFixed(1)} MB of keys and values (${rows > 0 ? (bytes / rows).toFixed(0) : 0} bytes per changed row, before InnoDB's overhead)`,
+  ].join("\n");
 }

@@ -56,6 +56,8 @@ export interface SyncOptions {
   cwd?: string;
   /** KEPT_DIR of the run: the bench keeps its kept files apart, and starts without any to measure the table path. */
   keptDir?: string;
+  /** false: the run logs no change history (HISTORY_RETENTION=*=off), to measure what the history costs. */
+  history?: boolean;
 }
 
 /** The run summary: the last line of stdout that parses as JSON. */
@@ -96,6 +98,8 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
             DATABASE_URL: options.databaseUrl,
             LOG_LEVEL: "warn",
             ...(options.keptDir ? { KEPT_DIR: options.keptDir } : {}),
+            // Set either way, so that a HISTORY_RETENTION of the shell does not change what is measured.
+            HISTORY_RETENTION: options.history === false ? "*=off" : "*=all",
           },
           stdio: ["ignore", "pipe", "pipe"],
         });

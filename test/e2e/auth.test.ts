@@ -55,6 +55,25 @@ describe("access with ADMIN_PASSWORD and ADMIN_TOKEN set", () => {
     expect(await metrics.text()).toContain("imdb_sync_runs{status=");
   });
 
+  it("guards the history routes and pages like every other", async () => {
+    const routes = [
+      "/api/runs/1/changes",
+      "/api/titles/tt0000001/history",
+      "/api/names/nm0000001/history",
+      "/api/tables/title_ratings/history?key=tt0000001",
+    ];
+    const right = { authorization: `Bearer ${token}` };
+    for (const route of routes) {
+      expect((await fetch(`${baseUrl}${route}`)).status, route).toBe(401);
+      expect([200, 404], route).toContain((await fetch(`${baseUrl}${route}`, { headers: right })).status);
+    }
+    for (const page of ["/changes", "/titles/tt0000001", "/names/nm0000001"]) {
+      const response = await fetch(`${baseUrl}${page}`, { redirect: "manual" });
+      expect(response.status, page).toBe(303);
+      expect(response.headers.get("location"), page).toMatch(/\/login$/);
+    }
+  });
+
   it("sends people to the login page, refuses a wrong password and lets the right one in", async () => {
     const page = await browser.newPage();
     const errors: string[] = [];
