@@ -63,7 +63,8 @@ export async function raiseHorizon(
 
 /**
  * The oldest run whose entries `keep` retains for a table (entries of earlier runs go): by the runs' start
- * time for days, by the table's last `n` runs that logged changes for runs. Undefined: nothing to purge.
+ * time for days; for runs, the table's last `n` incremental runs that changed it (from etl_run_tables, a few
+ * rows per run, rather than a scan of the log). Undefined: nothing to purge.
  */
 export async function firstKeptRun(
   pool: Pool,
@@ -87,16 +88,19 @@ export async function firstKeptRun(
     return Number(latest.next);
   }
   const [rows] = await pool.query<RowDataPacket[]>(
-    `SELECT run_id FROM (SELECT DISTINCT run_id FROM etl_changes WHERE table_name = ?) r
-      ORDER BY run_id DESC LIMIT 1 OFFSET ?`,
+    `SELECT t.run_id FROM etl_run_tables t JOIN etl_runs r ON r.id = t.run_id
+      WHERE t.table_name = ? AND r.mode = 'incremental' AND t.status = 'succeeded'
+        AND t.inserted + t.updated + t.deleted > 0
+      ORDER BY t.run_id DESC LIMIT 1 OFFSET ?`,
     [table, Math.max(keep.runs - 1, 0)],
   );
   return rows[0] ? Number(rows[0].run_id) : undefined;
 }
 
 /**
- * Deletes each table's entries older than its rule keeps, `batchRows` at a time, each batch its own short
- * statement (autocommit), so a sync applying beside it waits at most for one batch. Returns rows deleted per table.
+ * Deletes each table's entries older than its rule keeps, run by run and `batchRows` at a time (each batch a
+ * primary-key range of one run and table, its own short statement), so a sync applying beside it waits at most
+ * for one batch. Returns rows deleted per table.
  */
 export async function purgeHistory(
   pool: Pool,
@@ -110,15 +114,21 @@ export async function purgeHistory(
     if (!rule.track) continue;
     const firstKept = await firstKeptRun(pool, table, rule.keep, options.now);
     if (firstKept === undefined) continue;
+    const [runs] = await pool.query<RowDataPacket[]>(
+      "SELECT run_id FROM etl_run_tables WHERE table_name = ? AND run_id < ? ORDER BY run_id",
+      [table, firstKept],
+    );
     let total = 0;
-    for (;;) {
-      const [result] = await pool.query(
-        `DELETE FROM etl_changes WHERE run_id < ? AND table_name = ? ORDER BY run_id, table_name, key_number, ordering LIMIT ${batchRows}`,
-        [firstKept, table],
-      );
-      const deleted = (result as { affectedRows: number }).affectedRows;
-      total += deleted;
-      if (deleted < batchRows) break;
+    for (const { run_id: runId } of runs) {
+      for (;;) {
+        const [result] = await pool.query(
+          `DELETE FROM etl_changes WHERE run_id = ? AND table_name = ? ORDER BY key_number, ordering LIMIT ${batchRows}`,
+          [runId, table],
+        );
+        const deleted = (result as { affectedRows: number }).affectedRows;
+        total += deleted;
+        if (deleted < batchRows) break;
+      }
     }
     if (total > 0) await raiseHorizon(pool, table, firstKept - 1);
     purged[table] = total;

@@ -43,6 +43,7 @@ export interface ChangeFilter {
   limit: number;
 }
 
+const titleTables = tableNames.filter((t) => t !== "name_basics");
 const hasOrdering = (table: TableName) => keyColumns(datasets[table]).length === 2;
 const prefixOf = (table: TableName) => (table === "name_basics" ? "nm" : "tt");
 
@@ -66,6 +67,8 @@ export function lineColumns(table: TableName, line: string): Record<string, stri
 
 /** The cursor of a page's last row: where the next page starts (table, key number, ordering). */
 const cursorOf = (row: RowDataPacket) => `${row.table_name}.${row.key_number}.${row.ordering}`;
+const changeCursor = (change: Change) =>
+  `${change.table}.${parseImdbKey(change.key)?.number ?? 0}.${change.ordering ?? 0}`;
 
 function parseCursor(cursor: string | undefined): [TableName, number, number] | undefined {
   const match = cursor ? /^([a-z_]+)\.(\d+)\.(\d+)$/.exec(cursor) : null;
@@ -105,8 +108,9 @@ function filterSql(filter: Omit<ChangeFilter, "after" | "limit">): { where: stri
   if (filter.key !== undefined) {
     const key = parseImdbKey(filter.key.trim());
     // A key that is no IMDb key matches nothing.
-    where.push(key ? `key_number = ? AND table_name ${key.prefix === "nm" ? "=" : "<>"} 'name_basics'` : "FALSE");
-    if (key) params.push(key.number);
+    // A list of tables (not `<> 'name_basics'`): each is a point range of the primary key with the key number.
+    where.push(key ? "table_name IN (?) AND key_number = ?" : "FALSE");
+    if (key) params.push(key.prefix === "nm" ? ["name_basics"] : titleTables, key.number);
   }
   return { where, params };
 }
@@ -137,48 +141,37 @@ export async function runChanges(
   return { changes: page.map(toChange), next: rows.length > filter.limit && last ? cursorOf(last) : null };
 }
 
-/** Changes per table and kind of one run: the counts above its list. */
-export async function runChangeCounts(runId: number, pool: Pool = getPool()) {
-  const [rows] = await pool.query<RowDataPacket[]>(
-    "SELECT table_name, kind, COUNT(*) AS n FROM etl_changes WHERE run_id = ? GROUP BY table_name, kind",
-    [runId],
-  );
-  return rows.map((r) => ({ table: String(r.table_name) as TableName, kind: r.kind as ChangeKind, rows: Number(r.n) }));
-}
-
 /**
- * Changes of the runs started since `since`, newest run first, a page at a time (`before`: the cursor
- * `<run>:<table>.<key>.<ordering>` of the previous page's last row).
+ * Changes of the runs started since `since`, newest run first and in key order within a run, a page at a time
+ * (`before`: `<run>:<cursor>` of the previous page's last row). Run by run through runChanges, so each query
+ * is a primary-key range of one run, however many changes the window holds.
  */
 export async function recentChanges(
   since: Date,
   filter: Omit<ChangeFilter, "after"> & { before?: string },
   pool: Pool = getPool(),
 ): Promise<{ changes: DatedChange[]; next: string | null }> {
-  const { where, params } = filterSql(filter);
   const [runPart, rowPart] = (filter.before ?? "").split(":");
-  const after = parseCursor(rowPart);
-  const run = Number(runPart);
-  if (after && Number.isSafeInteger(run)) {
-    where.push(
-      "(c.run_id < ? OR (c.run_id = ? AND (table_name > ? OR (table_name = ? AND (key_number > ? OR (key_number = ? AND ordering > ?))))))",
-    );
-    params.push(run, run, after[0], after[0], after[1], after[1], after[2]);
-  }
-  const [rows] = await pool.query<RowDataPacket[]>(
-    `SELECT c.run_id, r.started_at, table_name, key_number, ordering, kind, changed_columns
-       FROM etl_changes c JOIN etl_runs r ON r.id = c.run_id
-      WHERE c.run_id IN (SELECT id FROM etl_runs WHERE COALESCE(started_at, created_at) >= ?)
-            ${where.map((w) => `AND ${w}`).join(" ")}
-      ORDER BY c.run_id DESC, table_name, key_number, ordering LIMIT ?`,
-    [since, ...params, filter.limit + 1],
+  const fromRun = filter.before ? Number(runPart) : Number.NaN;
+  const [runs] = await pool.query<RowDataPacket[]>(
+    `SELECT id, COALESCE(started_at, created_at) AS at FROM etl_runs
+      WHERE mode = 'incremental' AND COALESCE(started_at, created_at) >= ? AND id <= ? ORDER BY id DESC`,
+    [since, Number.isSafeInteger(fromRun) ? fromRun : 4294967295],
   );
-  const page = rows.slice(0, filter.limit);
-  const last = page.at(-1);
-  return {
-    changes: page.map((r) => ({ ...toChange(r), runId: Number(r.run_id), at: r.started_at as Date | null })),
-    next: rows.length > filter.limit && last ? `${last.run_id}:${cursorOf(last)}` : null,
-  };
+  const changes: DatedChange[] = [];
+  for (const run of runs) {
+    const runId = Number(run.id);
+    const after = runId === fromRun ? rowPart : undefined;
+    const page = await runChanges(runId, { ...filter, after, limit: filter.limit - changes.length }, pool);
+    changes.push(...page.changes.map((c) => ({ ...c, runId, at: run.at as Date | null })));
+    if (changes.length === filter.limit) {
+      // Full: the next page starts after this row, in this run or (its last row) in the next one.
+      const last = page.changes.at(-1);
+      const more = page.next !== null || runs.at(-1) !== run;
+      return { changes, next: more && last ? `${runId}:${changeCursor(last)}` : null };
+    }
+  }
+  return { changes, next: null };
 }
 
 /** One version of a row: its columns (null: the key had no row), from which run and until which run. */
@@ -330,8 +323,6 @@ export interface RatingPoint {
   averageRating: string | null;
   numVotes: number | null;
 }
-
-const titleTables = tableNames.filter((t) => t !== "name_basics");
 
 async function runTimes(pool: Pool, ids: number[]): Promise<Map<number, Date | null>> {
   if (ids.length === 0) return new Map();

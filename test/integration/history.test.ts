@@ -25,6 +25,7 @@ import {
   HistoryNotKept,
   historyHorizon,
   keyVersions,
+  recentChanges,
   rowAsOf,
   runChanges,
   tableAsOf,
@@ -241,6 +242,30 @@ describe("change history", () => {
     expect(columnsOf("tt0000005")?.primaryTitle).toEqual({ old: "Blacksmith Scene", new: "Blacksmith Scene " });
     const reinserted = await runChanges(r2.id, { key: "tt0000136", limit: 10 }, getPool(db.url));
     expect(reinserted.changes).toEqual([{ table: "title_basics", key: "tt0000136", ordering: null, kind: "insert" }]);
+
+    const person = await runChanges(r2.id, { key: "nm0000001", limit: 10 }, getPool(db.url));
+    expect(person.changes).toEqual([
+      {
+        table: "name_basics",
+        key: "nm0000001",
+        ordering: null,
+        kind: "update",
+        columns: { primaryName: { old: "Fred Astaire", new: "fred astaire" } },
+      },
+    ]);
+
+    // Across runs: newest run first, each run's changes in its own order, a page of 29 at a time.
+    const acrossRuns: Change[] = [];
+    let before: string | undefined;
+    for (;;) {
+      const page = await recentChanges(new Date(0), { before, limit: 29 }, getPool(db.url));
+      acrossRuns.push(...page.changes.map(({ runId: _, at: __, ...change }) => change));
+      if (!page.next) break;
+      before = page.next;
+    }
+    const eachRun = [];
+    for (const state of [...states].reverse()) eachRun.push(...(await allChanges(db.url, state.runId, 1000)));
+    expect(acrossRuns).toEqual(eachRun);
 
     // Every key of every snapshot, as it was after each run, and every table listed as it was.
     const pool = getPool(db.url);
