@@ -23,24 +23,8 @@ export function ChangeFilter({
       {Object.entries(hidden ?? {}).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      <label className="flex flex-col gap-1 text-sm">
-        <span>Table</span>
-        <select name="table" defaultValue={table ?? ""} className={input}>
-          <option value="">any</option>
-          {tables.map((t) => (
-            <option key={t}>{t}</option>
-          ))}
-        </select>
-      </label>
-      <label className="flex flex-col gap-1 text-sm">
-        <span>Change</span>
-        <select name="kind" defaultValue={kind ?? ""} className={input}>
-          <option value="">any</option>
-          {changeKinds.map((k) => (
-            <option key={k}>{k}</option>
-          ))}
-        </select>
-      </label>
+      <Choice label="Table" name="table" value={table} options={tables} />
+      <Choice label="Change" name="kind" value={kind} options={changeKinds} />
       {imdbKey !== undefined ? (
         <label className="flex flex-col gap-1 text-sm">
           <span>Key</span>
@@ -51,5 +35,30 @@ export function ChangeFilter({
         Show
       </button>
     </form>
+  );
+}
+
+/** A labelled select of the options, with "any" (empty: no filter) first. */
+function Choice({
+  label,
+  name,
+  value,
+  options,
+}: {
+  label: string;
+  name: string;
+  value?: string;
+  options: readonly string[];
+}) {
+  return (
+    <label className="flex flex-col gap-1 text-sm">
+      <span>{label}</span>
+      <select name={name} defaultValue={value ?? ""} className={input}>
+        <option value="">any</option>
+        {options.map((o) => (
+          <option key={o}>{o}</option>
+        ))}
+      </select>
+    </label>
   );
 }

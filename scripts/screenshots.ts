@@ -154,7 +154,7 @@ async function main() {
       laterRuns.push(await sync(baseUrl, "incremental", "local"));
     }
     pages.push(
-      { file: "run-changes.png", path: `/runs/${laterRuns[2]}#changes`, element: "Changes" },
+      { file: "run-changes.png", path: `/runs/${laterRuns[2]}?table=title_basics#changes`, element: "Changes" },
       { file: "changes.png", path: "/changes?within=week" },
       { file: "title-history.png", path: "/titles/tt0000247#history", element: "History" },
     );

@@ -104,30 +104,22 @@ const changeColumns = "(run_id, table_name, key_number, ordering, kind, changed_
  */
 export function logStagedChangesSql(spec: DatasetSpec, table: string, stage: string): string {
   const id = idColumn(spec);
-  const on = keyColumns(spec)
-    .map((c) => `t.${quote(c)} = s.${quote(c)}`)
-    .join(" AND ");
-  const ordering = keyColumns(spec).length === 2 ? "s.`ordering`" : "0";
   return [
     `INSERT INTO etl_changes ${changeColumns}`,
-    `SELECT ?, '${spec.table}', s.${quote(id)}, ${ordering},`,
+    `SELECT ?, '${spec.table}', s.${quote(id)}, ${loggedOrdering(spec, "s")},`,
     `IF(t.${quote(id)} IS NULL, 'insert', 'update'),`,
     `IF(t.${quote(id)} IS NULL, NULL, ${changedColumnsSql(spec)}),`,
     `IF(t.${quote(id)} IS NULL, NULL, ${rowLineSql(spec, "t")})`,
-    `FROM ${quote(stage)} s LEFT JOIN ${quote(table)} t ON ${on}`,
+    `FROM ${quote(stage)} s LEFT JOIN ${quote(table)} t ON ${onKeys(spec, "t", "s")}`,
   ].join("\n");
 }
 
 /** Logs the rows about to be deleted, each with its line as it was. One parameter: the run id. */
 export function logDeletedRowsSql(spec: DatasetSpec, table: string, keysTable: string): string {
-  const on = keyColumns(spec)
-    .map((c) => `t.${quote(c)} = k.${quote(c)}`)
-    .join(" AND ");
-  const ordering = keyColumns(spec).length === 2 ? "t.`ordering`" : "0";
   return [
     `INSERT INTO etl_changes ${changeColumns}`,
-    `SELECT ?, '${spec.table}', t.${quote(idColumn(spec))}, ${ordering}, 'delete', NULL, ${rowLineSql(spec, "t")}`,
-    `FROM ${quote(table)} t JOIN ${quote(keysTable)} k ON ${on}`,
+    `SELECT ?, '${spec.table}', t.${quote(idColumn(spec))}, ${loggedOrdering(spec, "t")}, 'delete', NULL, ${rowLineSql(spec, "t")}`,
+    `FROM ${quote(table)} t JOIN ${quote(keysTable)} k ON ${onKeys(spec, "t", "k")}`,
   ].join("\n");
 }
 
@@ -152,11 +144,19 @@ export function upsertSql(spec: DatasetSpec, table: string, stage: string): stri
 
 /** Deletes the rows whose keys are listed in the key table. */
 export function deleteByKeysSql(spec: DatasetSpec, table: string, keysTable: string): string {
-  const on = keyColumns(spec)
-    .map((c) => `t.${quote(c)} = k.${quote(c)}`)
-    .join(" AND ");
-  return `DELETE t FROM ${quote(table)} t JOIN ${quote(keysTable)} k ON ${on}`;
+  return `DELETE t FROM ${quote(table)} t JOIN ${quote(keysTable)} k ON ${onKeys(spec, "t", "k")}`;
 }
+
+/** The join condition of two tables on every key column. */
+function onKeys(spec: DatasetSpec, left: string, right: string): string {
+  return keyColumns(spec)
+    .map((c) => `${left}.${quote(c)} = ${right}.${quote(c)}`)
+    .join(" AND ");
+}
+
+/** The change log's `ordering`: the row's own for akas and principals, 0 for the tables keyed by one column. */
+const loggedOrdering = (spec: DatasetSpec, alias: string) =>
+  keyColumns(spec).length === 2 ? `${alias}.\`ordering\`` : "0";
 
 /** LOAD DATA of `tid\tgenre_id` rows; IGNORE: a title repeated out of order in a first build adds its genres twice. */
 export function loadGenreRowsSql(table: string): string {
