@@ -191,7 +191,10 @@ async function measure(run: Run): Promise<StepResult> {
     });
     const against = run.mode === "first-run" ? "floor + indexes" : "floor";
     const step = syncStep(run.step, result, { seconds: floorSeconds(floor, against), against }, run.target, run.want);
-    step.history = await historyWritten(result.summary.id);
+    step.history = await historyWritten(result.summary.id).catch((error: Error) => {
+      step.problems.push(`history not measured: ${error.message}`);
+      return undefined;
+    });
     savePartial(step);
     return step;
   } catch (error) {
@@ -206,7 +209,7 @@ async function historyWritten(runId: number): Promise<{ rows: number; bytes: num
     const [rows] = await c.query(
       `SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(changed_columns)), 0) + COALESCE(SUM(LENGTH(old_line)), 0)
               + COALESCE(SUM(LENGTH(table_name) + 11), 0) AS bytes
-         FROM etl_changes WHERE run_id = ?`,
+         FROM bench.etl_changes WHERE run_id = ?`,
       [runId],
     );
     const [row] = rows as { n: number; bytes: number }[];
