@@ -447,3 +447,15 @@ export async function tableHistory(table: TableName, query: TableHistoryQuery, p
   const page = await tableAsOf(table, afterRun, { after, limit: query.limit }, pool);
   return { rows: page.rows, next: page.next ? page.next.join(".") : null };
 }
+
+/** First builds started since `since`, newest first, with the tables each replaced (they log no rows). */
+export async function firstBuildsSince(since: Date, pool: Pool = getPool()) {
+  const [rows] = await pool.query<RowDataPacket[]>(
+    `SELECT r.id, COALESCE(r.started_at, r.created_at) AS at, GROUP_CONCAT(t.table_name ORDER BY t.table_name) AS tables
+       FROM etl_runs r JOIN etl_run_tables t ON t.run_id = r.id AND t.status = 'succeeded'
+      WHERE r.mode = 'first-run' AND COALESCE(r.started_at, r.created_at) >= ?
+      GROUP BY r.id ORDER BY r.id DESC`,
+    [since],
+  );
+  return rows.map((r) => ({ runId: Number(r.id), at: r.at as Date | null, tables: String(r.tables).split(",") }));
+}

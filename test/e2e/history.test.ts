@@ -74,6 +74,12 @@ describe("change history in the console", () => {
 
     await page.goto(new URL(`/runs/${id}?key=tt0000005`, inject("baseUrl")).toString());
     expect(await changes.evaluateAll((rows) => rows.map((r) => r.dataset.key))).toEqual(["tt0000005"]);
+
+    // Across runs, newest first: this run's one inserted rating heads the inserted ratings of the last day.
+    await page.goto(new URL("/changes?within=day&table=title_ratings&kind=insert", inject("baseUrl")).toString());
+    const across = page.getByRole("region", { name: "Changed rows across runs" }).locator("tbody tr").first();
+    await expect(across.getAttribute("data-key")).resolves.toBe("tt0000005");
+    await expect(across.locator("td").first().textContent()).resolves.toBe(`#${id}`);
     expect(errors).toEqual([]);
     await page.close();
 

@@ -1,11 +1,12 @@
 import Link from "next/link";
 import { ChangeFilter } from "@/components/change-filter";
 import { ChangeList } from "@/components/change-list";
+import { formatDate } from "@/components/format";
 import { link, PageTitle, Section, withParams } from "@/components/ui";
 import { recentChangesSchema } from "@/lib/api/contract";
 import { requireLogin } from "@/lib/auth/session";
 import { tableNames } from "@/lib/etl/datasets";
-import { recentChanges } from "@/lib/queries/history";
+import { firstBuildsSince, recentChanges } from "@/lib/queries/history";
 
 export const dynamic = "force-dynamic";
 
@@ -18,7 +19,10 @@ export default async function ChangesPage({ searchParams }: { searchParams: Prom
   const parsed = recentChangesSchema.safeParse(await searchParams);
   const filter = parsed.success ? parsed.data : recentChangesSchema.parse({});
   const since = new Date(Date.now() - windows[filter.within]);
-  const page = await recentChanges(since, { ...filter, limit: pageSize });
+  const [page, firstBuilds] = await Promise.all([
+    recentChanges(since, { ...filter, limit: pageSize }),
+    firstBuildsSince(since),
+  ]);
   const href = (params: Record<string, string | undefined>) =>
     withParams("/changes", { within: filter.within, table: filter.table, kind: filter.kind, ...params });
   return (
@@ -41,6 +45,14 @@ export default async function ChangesPage({ searchParams }: { searchParams: Prom
             ),
           )}
         </nav>
+        {firstBuilds.map((b) => (
+          <p key={b.runId} className="mb-2 text-sm text-slate-600 dark:text-slate-400">
+            <Link className={link} href={`/runs/${b.runId}`}>
+              Run #{b.runId}
+            </Link>{" "}
+            ({formatDate(b.at)}) was a first build: it replaced {b.tables.join(", ")} without logging rows.
+          </p>
+        ))}
         <ChangeFilter
           action="/changes"
           tables={tableNames}
