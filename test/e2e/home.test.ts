@@ -36,7 +36,7 @@ describe("home page in Chromium", () => {
     expect(await focused()).toBe("Skip to content");
     await page.keyboard.press("Tab");
     expect(await focused()).toBe("IMDb Sync Console");
-    for (let i = 0; i < 3; i++) await page.keyboard.press("Tab");
+    for (let i = 0; i < 4; i++) await page.keyboard.press("Tab");
     expect(await focused()).toBe("Genres");
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { level: 1, name: "Genres" }).waitFor();
