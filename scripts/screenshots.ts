@@ -19,7 +19,8 @@ import { startConsole, waitFor } from "./console-server";
 
 const outDir = path.resolve("docs/screenshots");
 
-const pages: { file: string; path: string; element?: string }[] = [
+/** `element`: only that region; `firstScreen`: only the window's first screen of a long page. */
+const pages: { file: string; path: string; element?: string; firstScreen?: boolean }[] = [
   { file: "overview.png", path: "/" },
   { file: "runs.png", path: "/runs" },
   { file: "run-detail.png", path: "/runs/2" },
@@ -155,7 +156,7 @@ async function main() {
     }
     pages.push(
       { file: "run-changes.png", path: `/runs/${laterRuns[2]}?table=title_basics#changes`, element: "Changes" },
-      { file: "changes.png", path: "/changes?within=week" },
+      { file: "changes.png", path: "/changes?within=week&table=title_basics", firstScreen: true },
       { file: "title-history.png", path: "/titles/tt0000247#history", element: "History" },
     );
     for (const page of pages) {
@@ -163,7 +164,7 @@ async function main() {
       const target = path.join(outDir, page.file);
       if (page.element) {
         await laptop.getByRole("region", { name: page.element, exact: true }).screenshot({ path: target });
-      } else await laptop.screenshot({ path: target, fullPage: true });
+      } else await laptop.screenshot({ path: target, fullPage: !page.firstScreen });
       console.log(`docs/screenshots/${page.file}`);
     }
     await scheduleWithTicks(baseUrl);

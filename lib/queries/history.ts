@@ -49,7 +49,7 @@ const prefixOf = (table: TableName) => (table === "name_basics" ? "nm" : "tt");
 
 /** tt0000001 → { prefix: "tt", number: 1 }; undefined for anything else. */
 export function parseImdbKey(key: string): { prefix: "tt" | "nm"; number: number } | undefined {
-  const match = /^(tt|nm)(\d{7,9})$/.exec(key);
+  const match = /^(tt|nm)(\d{7,10})$/.exec(key);
   return match ? { prefix: match[1] as "tt" | "nm", number: Number(match[2]) } : undefined;
 }
 
@@ -107,8 +107,8 @@ function filterSql(filter: Omit<ChangeFilter, "after" | "limit">): { where: stri
   }
   if (filter.key !== undefined) {
     const key = parseImdbKey(filter.key.trim());
-    // A key that is no IMDb key matches nothing.
-    // A list of tables (not `<> 'name_basics'`): each is a point range of the primary key with the key number.
+    // A key that is no IMDb key matches nothing. A list of tables rather than `<> 'name_basics'`: each table is
+    // then a point range of the primary key with the key number.
     where.push(key ? "table_name IN (?) AND key_number = ?" : "FALSE");
     if (key) params.push(key.prefix === "nm" ? ["name_basics"] : titleTables, key.number);
   }
