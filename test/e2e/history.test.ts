@@ -105,6 +105,32 @@ describe("change history in the console", () => {
     expect(missing.status).toBe(404);
   });
 
+  it("a run's page goes through its changes 50 at a time, with links to the next page and back", async () => {
+    const ratings = Array.from(
+      { length: 60 },
+      (_, i) => `tt${String(i + 1).padStart(7, "0")}\t7.${i % 10}\t${100 + i}`,
+    );
+    const id = await syncRatings(ratings);
+    const { page, errors } = await openConsole(browser, `/runs/${id}?table=title_ratings`);
+    const keys = () =>
+      page
+        .getByRole("region", { name: "Changed rows" })
+        .locator("tbody tr")
+        .evaluateAll((rows) => rows.map((r) => r.dataset.key));
+    const first = await keys();
+    expect(first.length).toBe(50);
+    await page.getByRole("link", { name: "Next page →" }).click();
+    await page.waitForURL(/after=/);
+    const second = await keys();
+    expect([...first, ...second]).toEqual(ratings.map((line) => line.split("\t")[0]));
+    await expect(page.getByRole("link", { name: "Next page →" }).count()).resolves.toBe(0);
+    await page.getByRole("link", { name: "← First page" }).click();
+    await page.waitForURL((url) => !url.search.includes("after="));
+    expect(await keys()).toEqual(first);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("a title's page charts its rating and votes after three syncs", async () => {
     const before = await api<TitleHistoryResponse>("/api/titles/tt0000001/history");
     const ratings = [
