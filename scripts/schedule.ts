@@ -37,7 +37,7 @@ async function main() {
   await migrateDatabase(url);
   const db = getDb(url);
   const scheduler = new Scheduler({
-    db,
+    db: () => db,
     fixed,
     pollMs: env.SCHEDULE_POLL_SECONDS * 1000,
     // The run executes in this process; the tick returns once it is queued, so a later tick that finds it

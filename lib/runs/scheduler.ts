@@ -14,7 +14,8 @@ import { claimTick, dueTick, readSchedule, recordFiring, type Schedule, type Sch
 export type StartScheduledRun = (schedule: Schedule) => Promise<number>;
 
 export interface SchedulerOptions {
-  db: Db;
+  /** The database, asked for at each use: after a failover (lib/db/failover.ts) it is another node's. */
+  db: () => Db;
   start: StartScheduledRun;
   /** How often the stored schedule is re-read; ignored with a fixed schedule. */
   pollMs: number;
@@ -63,7 +64,7 @@ export class Scheduler {
 
   /** Applies the stored schedule if it changed (called after a save, and by the poll). */
   async refresh(): Promise<void> {
-    const schedule = this.options.fixed ?? (await readSchedule(this.options.db));
+    const schedule = this.options.fixed ?? (await readSchedule(this.options.db()));
     const signature = JSON.stringify(schedule);
     if (signature === this.current) return;
     this.current = signature;
@@ -78,7 +79,8 @@ export class Scheduler {
 
   /** One tick: claimed by one process, which starts the run or records why it did not. */
   async fire(schedule: Schedule, dueAt: Date): Promise<void> {
-    const { db, start } = this.options;
+    const db = this.options.db();
+    const { start } = this.options;
     const log = logger().child({ dueAt: dueAt.toISOString() });
     try {
       const firingId = await claimTick(db, this.key, dueAt);

@@ -81,7 +81,7 @@ export function cancelSync(runId: number): Promise<boolean> {
 export async function startWebScheduler(): Promise<Scheduler | undefined> {
   if (env.CONSOLE_SCHEDULER === "off") return undefined;
   cache.imdbScheduler ??= new Scheduler({
-    db: getDb(),
+    db: () => getDb(),
     pollMs: env.SCHEDULE_POLL_SECONDS * 1000,
     start: (schedule) =>
       startSync({ mode: schedule.mode, source: schedule.source, tables: schedule.tables }, "schedule"),

@@ -40,7 +40,7 @@ describe("the stored schedule", () => {
     return id;
   };
   const scheduler = (start: StartScheduledRun = queueAndFinish, pollMs = 200) => {
-    const s = new Scheduler({ db: getDb(database.url), start, pollMs });
+    const s = new Scheduler({ db: () => getDb(database.url), start, pollMs });
     schedulers.push(s);
     return s;
   };
