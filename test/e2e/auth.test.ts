@@ -55,8 +55,9 @@ describe("access with ADMIN_PASSWORD and ADMIN_TOKEN set", () => {
     expect(await metrics.text()).toContain("imdb_sync_runs{status=");
   });
 
-  it("guards the history routes and pages like every other", async () => {
+  it("guards the history and schedule routes and pages like every other", async () => {
     const routes = [
+      "/api/schedule",
       "/api/runs/1/changes",
       "/api/titles/tt0000001/history",
       "/api/names/nm0000001/history",
@@ -67,7 +68,20 @@ describe("access with ADMIN_PASSWORD and ADMIN_TOKEN set", () => {
       expect((await fetch(`${baseUrl}${route}`)).status, route).toBe(401);
       expect([200, 404], route).toContain((await fetch(`${baseUrl}${route}`, { headers: right })).status);
     }
-    for (const page of ["/changes", "/titles/tt0000001", "/names/nm0000001"]) {
+    const schedule = {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        enabled: true,
+        cron: "* * * * *",
+        timezone: "UTC",
+        mode: "incremental",
+        source: "imdb",
+        tables: ["title_ratings"],
+      }),
+    };
+    expect((await fetch(`${baseUrl}/api/schedule`, schedule)).status).toBe(401);
+    for (const page of ["/changes", "/titles/tt0000001", "/names/nm0000001", "/settings"]) {
       const response = await fetch(`${baseUrl}${page}`, { redirect: "manual" });
       expect(response.status, page).toBe(303);
       expect(response.headers.get("location"), page).toMatch(/\/login$/);
