@@ -15,6 +15,7 @@ import {
   findBinary,
   isAlive,
   portIsFree,
+  provisionDatabase,
   serverBinary,
   storedCredentials,
 } from "./private-server";
@@ -256,16 +257,7 @@ export async function startCluster(): Promise<string[]> {
       throw new Error(`The cluster did not reach 3 Synced nodes: ${await clusterStatusText()}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  const root = await rootConnection(clusterNode(1));
-  try {
-    await root.query(
-      `CREATE DATABASE IF NOT EXISTS \`${databaseName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
-    );
-    await root.query("CREATE USER IF NOT EXISTS ?@'127.0.0.1' IDENTIFIED BY ?", [creds.user, creds.password]);
-    await root.query("GRANT ALL PRIVILEGES ON *.* TO ?@'127.0.0.1' WITH GRANT OPTION", [creds.user]);
-  } finally {
-    await root.end();
-  }
+  await provisionDatabase(await rootConnection(clusterNode(1)), creds);
   return clusterUrls();
 }
 

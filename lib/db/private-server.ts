@@ -177,6 +177,22 @@ export interface Credentials {
 }
 
 /** The credentials kept in `file` (mode 0600), made up the first time: the private server's and the cluster's. */
+/**
+ * Creates the `imdb` database and the loopback user of `creds` through a root connection, which it closes.
+ * Idempotent: used at each start of the private server and of the cluster's first node.
+ */
+export async function provisionDatabase(root: mysql.Connection, creds: Credentials): Promise<void> {
+  try {
+    await root.query(
+      `CREATE DATABASE IF NOT EXISTS \`${databaseName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
+    await root.query("CREATE USER IF NOT EXISTS ?@'127.0.0.1' IDENTIFIED BY ?", [creds.user, creds.password]);
+    await root.query("GRANT ALL PRIVILEGES ON *.* TO ?@'127.0.0.1' WITH GRANT OPTION", [creds.user]);
+  } finally {
+    await root.end();
+  }
+}
+
 export function storedCredentials(file: string): Credentials {
   if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as Credentials;
   const created = { user: "imdb", password: randomBytes(12).toString("hex") };
@@ -220,16 +236,7 @@ export async function startPrivateDatabase(): Promise<string> {
   );
   child.unref();
   const pid = child.pid ?? 0;
-  const root = await waitForSocket(pid);
-  try {
-    await root.query(
-      `CREATE DATABASE IF NOT EXISTS \`${databaseName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
-    );
-    await root.query("CREATE USER IF NOT EXISTS ?@'127.0.0.1' IDENTIFIED BY ?", [creds.user, creds.password]);
-    await root.query("GRANT ALL PRIVILEGES ON *.* TO ?@'127.0.0.1' WITH GRANT OPTION", [creds.user]);
-  } finally {
-    await root.end();
-  }
+  await provisionDatabase(await waitForSocket(pid), creds);
   return urlFor(creds, port);
 }
 

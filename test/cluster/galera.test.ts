@@ -5,7 +5,6 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { gzipSync } from "node:zlib";
 import { inArray } from "drizzle-orm";
 import mysql from "mysql2/promise";
@@ -29,7 +28,7 @@ import {
   tsv,
 } from "../helpers/engine-run";
 import { expectGenresEqualFile, expectTableEqualsFile } from "../helpers/exactness";
-import { startServer, type TestServer } from "../helpers/http-server";
+import { holdDownload, startServer, type TestServer } from "../helpers/http-server";
 
 const fixtures = path.resolve("test/fixtures/imdb");
 const older = path.join(fixtures, "2018-12");
@@ -133,17 +132,7 @@ describe("the engine on a three-node Galera cluster", () => {
     const server = await startServer();
     try {
       const body = gzipSync(tsv("title_ratings", ratings(500, 7)));
-      let release: () => void = () => {};
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let asked = false;
-      server.handle((_req, res) => {
-        asked = true;
-        res.writeHead(200, { "content-length": body.length });
-        res.write(body.subarray(0, 10));
-        void held.then(() => res.end(body.subarray(10)));
-      });
+      const download = holdDownload(server, body);
       const run: EngineRun = {
         mode: "incremental",
         source: "imdb",
@@ -152,10 +141,10 @@ describe("the engine on a three-node Galera cluster", () => {
       };
       const runId = await queueRun(db.url, run);
       const done = executeRun(db.url, runId, { settings: testSettings(run), heartbeatMs: 200 });
-      while (!asked) await sleep(10);
+      await download.asked;
       await waitForSync(onNode(db.url, 2));
       const refusal = await queueRun(onNode(db.url, 2), run).catch((error: unknown) => error);
-      release();
+      download.release();
       const summary = await done;
       expect(refusal).toBeInstanceOf(SyncBusyError);
       expect(summary.status).toBe("succeeded");
@@ -232,17 +221,7 @@ describe("the engine on a three-node Galera cluster", () => {
     it("the run fails, recorded through node 2 at once; a sync through node 2 then starts and ends exact on every node", async () => {
       const next = tsv("title_ratings", ratings(3000, 100));
       const body = gzipSync(next);
-      let release: () => void = () => {};
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let asked = false;
-      server.handle((_req, res) => {
-        asked = true;
-        res.writeHead(200, { "content-length": body.length });
-        res.write(body.subarray(0, 10));
-        void held.then(() => res.end(body.subarray(10)));
-      });
+      const download = holdDownload(server, body);
       const run: EngineRun = {
         mode: "incremental",
         source: "imdb",
@@ -256,11 +235,11 @@ describe("the engine on a three-node Galera cluster", () => {
         (summary) => ({ summary, error: undefined }),
         (error: unknown) => ({ summary: undefined, error }),
       );
-      while (!asked) await sleep(10);
+      await download.asked;
       const pid = nodePid(1);
       expect(pid).toBeDefined();
       process.kill(pid as number, "SIGKILL");
-      release();
+      download.release();
       const outcome = await done;
       console.log(
         "run through the killed node 1:",

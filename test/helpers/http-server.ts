@@ -62,3 +62,25 @@ export function serveWithEtag(body: Buffer, etag: string): Handler {
     res.end(body);
   };
 }
+
+/**
+ * Serves `body` but holds it after its first 10 bytes until release(): a download, and so the run reading
+ * it, stays in progress for as long as a test needs. `asked` resolves once the engine has requested it.
+ */
+export function holdDownload(server: TestServer, body: Buffer): { asked: Promise<void>; release(): void } {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let requested: () => void = () => {};
+  const asked = new Promise<void>((resolve) => {
+    requested = resolve;
+  });
+  server.handle((_req, res) => {
+    requested();
+    res.writeHead(200, { "content-length": body.length });
+    res.write(body.subarray(0, 10));
+    void held.then(() => res.end(body.subarray(10)));
+  });
+  return { asked, release };
+}

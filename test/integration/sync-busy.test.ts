@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { gzipSync } from "node:zlib";
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +7,7 @@ import { executeRun } from "../../lib/etl/pipeline";
 import { SyncBusyError } from "../../lib/runs/errors";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { type EngineRun, queueRun, tableRows, tempDir, testSettings, tsv } from "../helpers/engine-run";
-import { startServer, type TestServer } from "../helpers/http-server";
+import { holdDownload, startServer, type TestServer } from "../helpers/http-server";
 
 const ratings = tsv(
   "title_ratings",
@@ -42,24 +41,14 @@ describe("one sync at a time", () => {
 
   it("a second sync started while one runs is refused with SyncBusyError naming the running one", async () => {
     const body = gzipSync(ratings);
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let asked = false;
-    server.handle((_req, res) => {
-      asked = true;
-      res.writeHead(200, { "content-length": body.length });
-      res.write(body.subarray(0, 10));
-      void held.then(() => res.end(body.subarray(10)));
-    });
+    const download = holdDownload(server, body);
 
     const first = await queueRun(db.url, run);
     const queuedRefusal = await queueRun(db.url, run).catch((error: unknown) => error);
     expect(queuedRefusal).toBeInstanceOf(SyncBusyError);
 
     const done = executeRun(db.url, first, { settings: testSettings(run), heartbeatMs: 50 });
-    while (!asked) await sleep(10);
+    await download.asked;
     expect(await statusOf(first)).toBe("running");
 
     const refusal = await queueRun(db.url, { ...run, mode: "incremental" }).catch((error: unknown) => error);
@@ -67,7 +56,7 @@ describe("one sync at a time", () => {
     expect(refusal).toMatchObject({ code: "SYNC_BUSY", runId: first });
     expect(await getDb(db.url).select({ id: etlRuns.id }).from(etlRuns)).toEqual([{ id: first }]);
 
-    release();
+    download.release();
     const summary = await done;
     expect(summary.status).toBe("succeeded");
     expect(await tableRows(db.url, "title_ratings")).toHaveLength(500);
