@@ -9,7 +9,6 @@ import { getDb } from "../lib/db";
 import { migrateDatabase } from "../lib/db/migrate";
 import { resolveDatabaseUrl } from "../lib/db/private-server";
 import { env } from "../lib/env";
-import { tableNames } from "../lib/etl/datasets";
 import { executeRun } from "../lib/etl/pipeline";
 import { logger } from "../lib/log";
 import { createRun } from "../lib/runs/control";
@@ -24,7 +23,6 @@ function fixedSchedule(expression: string | undefined): Schedule | undefined {
     enabled: true,
     cron: expression,
     timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-    tables: [...tableNames],
   };
   const problem = scheduleProblem(schedule.cron, schedule.timezone);
   if (problem) throw new Error(problem);

@@ -3,8 +3,6 @@
  * syncs through node 1 are exact on nodes 2 and 3, two starts through two nodes create one run, a writeset
  * over wsrep_max_ws_size fails the run, and node 1 killed mid-sync leaves a run that node 2 finishes exactly.
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { inArray } from "drizzle-orm";
 import mysql from "mysql2/promise";
@@ -29,11 +27,7 @@ import {
 } from "../helpers/engine-run";
 import { expectGenresEqualFile, expectTableEqualsFile } from "../helpers/exactness";
 import { holdDownload, startServer, type TestServer } from "../helpers/http-server";
-
-const fixtures = path.resolve("test/fixtures/imdb");
-const older = path.join(fixtures, "2018-12");
-const newer = path.join(fixtures, "2021-01");
-const text = (dir: string, file: string) => readFileSync(path.join(dir, file.replace(/\.gz$/, "")), "utf8");
+import { newer, older, text } from "../helpers/real-samples";
 
 const rating = (n: number, votes: number) =>
   `tt${String(n).padStart(7, "0")}\t${(1 + (n % 89) / 10).toFixed(1)}\t${votes}`;

@@ -3,19 +3,14 @@
  * transaction limit: the real 2018-12 and 2021-01 rows, with statements of at most 8 KiB (batches of 20 rows),
  * end exactly as with one statement per file: the first build, the genres, and an incremental run with deletes.
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closePools } from "../../lib/db";
 import { datasets, tableNames } from "../../lib/etl/datasets";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { expectedChanges, expectGenresEqualFile, expectTableEqualsFile } from "../helpers/exactness";
+import { newer, older, text } from "../helpers/real-samples";
 import { countsOf, sync } from "../helpers/sync";
 
-const fixtures = path.resolve("test/fixtures/imdb");
-const older = path.join(fixtures, "2018-12");
-const newer = path.join(fixtures, "2021-01");
-const text = (dir: string, file: string) => readFileSync(path.join(dir, file.replace(/\.gz$/, "")), "utf8");
 const bounded = { maxTxnBytes: 8192, chunkRows: 20 };
 
 /** The bytes LOAD DATA receives for a file's rows: `<id>\t<16 hex digits>\t<line>\n` per row (RowBatch). */

@@ -1,17 +1,11 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { etlTableFiles } from "../../db/schema";
 import { closePools, getDb } from "../../lib/db";
 import { datasets, tableNames } from "../../lib/etl/datasets";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { expectedChanges, expectGenresEqualFile, expectTableEqualsFile } from "../helpers/exactness";
+import { newer, older, text } from "../helpers/real-samples";
 import { countsOf, sync } from "../helpers/sync";
-
-const fixtures = path.resolve("test/fixtures/imdb");
-const older = path.join(fixtures, "2018-12");
-const newer = path.join(fixtures, "2021-01");
-const text = (dir: string, file: string) => readFileSync(path.join(dir, file.replace(/\.gz$/, "")), "utf8");
 
 describe("syncing real IMDb rows from 2018-12, then 2021-01", () => {
   let db: TestDatabase;
