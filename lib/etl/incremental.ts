@@ -10,7 +10,7 @@ import { EtlError } from "./errors";
 import { adjustGenreCounts, GenreSink, removeEmptyGenres } from "./genres";
 import { raiseHorizon } from "./history";
 import { dropIndexesSql, secondaryIndexes } from "./indexes";
-import { KeptFileCursor, KeptFileUnusable } from "./kept-file";
+import { diffWithKeptFile, type KeptFile, KeptFileUnusable } from "./kept-file";
 import { LoadStream, RowBatch, streamingConnection } from "./load-stream";
 import { type KeyCursor, KeyMerge, type MergeOutput } from "./merge";
 import { type ScannedRow, scanFile } from "./scan";
@@ -144,8 +144,8 @@ class Staging implements MergeOutput {
     this.stageRow(row);
   }
 
-  unchanged(): void {
-    this.job.counters.unchanged++;
+  unchanged(rows = 1): void {
+    this.job.counters.unchanged += rows;
   }
 
   delete(id: number, ordering: number): void {
@@ -251,7 +251,7 @@ class Staging implements MergeOutput {
   }
 }
 
-/** The table side of the merge: the table itself, or the kept file it equals. */
+/** The table side of the merge: the table's rows, read back in key order. */
 interface TableSide extends KeyCursor {
   /** Rows read so far: all of the table's rows once the merge is done (the deletion guard's base). */
   readonly seen: number;
@@ -282,7 +282,7 @@ export async function incrementalSync(job: TableJob): Promise<void> {
       const kept = job.kept;
       try {
         job.counters.message = "Diffed against the kept file of its last exact sync (the table was not read).";
-        return await mergeSync(pass, () => KeptFileCursor.open(kept, job.spec, job.hash));
+        return await keptFileSync(pass, kept);
       } catch (error) {
         if (!(error instanceof KeptFileUnusable)) throw error;
         startOver(job.counters, `Compared with the table: ${error.message}.`);
@@ -318,17 +318,43 @@ function startOver(counters: TableCounters, note: string): void {
   counters.message = note;
 }
 
-/** The merge path: the file against a table side in key order, the changes staged, then applied. */
-async function mergeSync(job: TableJob, openSide: (staging: Staging) => TableSide | Promise<TableSide>) {
-  const { spec, counters } = job;
+/**
+ * Stages the changes that `compare` finds (it returns the table's row count, the deletion guard's base), then
+ * applies them.
+ */
+async function stagedSync(job: TableJob, compare: (staging: Staging) => Promise<number>): Promise<void> {
   const staging = await Staging.open(job);
-  let side: TableSide | undefined;
   try {
-    const table = await openSide(staging);
-    side = table;
+    const tableRows = await timed(job.counters, "compare", () => compare(staging));
+    await applyChanges(job, staging, tableRows);
+  } finally {
+    await staging.close();
+  }
+}
+
+/** The kept-file path: the new file diffed against the kept file the table equals (the table is not read). */
+function keptFileSync(job: TableJob, kept: KeptFile): Promise<void> {
+  return stagedSync(job, async (staging) => {
     staging.startLoads();
-    const merge = new KeyMerge(table, staging, counters, (row) => notSorted(job, row));
-    await timed(counters, "compare", async () => {
+    try {
+      const tableRows = await diffWithKeptFile(job, kept, staging, (row) => notSorted(job, row));
+      await staging.endLoads();
+      return tableRows;
+    } catch (error) {
+      await staging.abortLoads(error as Error);
+      throw error;
+    }
+  });
+}
+
+/** The merge path: the file against the table's rows in key order, read back from the table. */
+function mergeSync(job: TableJob, openSide: (staging: Staging) => TableSide | Promise<TableSide>): Promise<void> {
+  const { spec, counters } = job;
+  return stagedSync(job, async (staging) => {
+    const table = await openSide(staging);
+    try {
+      staging.startLoads();
+      const merge = new KeyMerge(table, staging, counters, (row) => notSorted(job, row));
       try {
         await merge.start();
         const input = openBytes(job.file, (n) => {
@@ -340,21 +366,19 @@ async function mergeSync(job: TableJob, openSide: (staging: Staging) => TableSid
         };
         await scanFile(input, spec, job.hash, counters, { onRows, onReject: job.onReject }, job.signal);
         await merge.finish();
-        if (table instanceof KeptFileCursor) table.verify();
         await staging.endLoads();
       } catch (error) {
         table.close();
         // A table cursor stopped mid-stream leaves its connection unusable.
-        if (table instanceof KeyHashCursor) (await staging.reader()).destroy();
+        (await staging.reader()).destroy();
         await staging.abortLoads(error as Error);
         throw error;
       }
-    });
-    await applyChanges(job, staging, table.seen);
-  } finally {
-    side?.close();
-    await staging.close();
-  }
+      return table.seen;
+    } finally {
+      table.close();
+    }
+  });
 }
 
 /**
@@ -452,7 +476,7 @@ async function applyChanges(job: TableJob, staging: Staging, tableRows: number):
   await timed(counters, "apply", () => staging.apply(withDeletes));
 }
 
-function notSorted(job: TableJob, row: ScannedRow): FileNotSorted {
+function notSorted(job: TableJob, row: { lineNumber: number }): FileNotSorted {
   return new FileNotSorted(`${job.spec.file} is not sorted by ${job.spec.keyFields[0]} (line ${row.lineNumber})`);
 }
 

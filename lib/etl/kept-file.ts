@@ -3,9 +3,9 @@
  * can diff the new file against it instead of reading the whole table back. It lives in
  * `<keptDir>/<database>/` (one folder per mirror) and is only trusted together with the table's fingerprint
  * (fingerprint.ts): the fingerprint is cleared before a sync may change the table and written after the kept
- * file, so a kept file whose bytes match the stored fingerprint is the file the table equals. The cursor
- * checks those bytes while it reads them; anything amiss (missing, unsorted, other bytes) sends the run back
- * to the table scan.
+ * file, so a kept file whose bytes match the stored fingerprint is the file the table equals. The diff
+ * (diffWithKeptFile) checks those bytes while it reads them; anything amiss (missing, unsorted, other bytes)
+ * sends the run back to the table scan.
  */
 import { createReadStream } from "node:fs";
 import { copyFile, link, mkdir, rename, rm, stat } from "node:fs/promises";
@@ -15,9 +15,11 @@ import { createGunzip } from "node:zlib";
 import xxhash from "xxhash-wasm";
 import type { DatasetSpec } from "./datasets";
 import type { LineHasher } from "./hash";
-import type { KeyCursor } from "./merge";
-import { inflateChunkBytes, readChunkBytes } from "./source";
-import { LineSplitter, lineKeyReader, noKey } from "./tsv";
+import { type KeyCursor, KeyMerge, type MergeOutput } from "./merge";
+import { emptyFile, LineScanner, type Reject, readError, stopIfAborted } from "./scan";
+import { inflateChunkBytes, openBytes, readChunkBytes } from "./source";
+import type { TableCounters } from "./table-job";
+import { LinePuller, lineKeyReader, noKey } from "./tsv";
 
 export interface KeptFile {
   path: string;
@@ -82,169 +84,291 @@ export async function keepFile(
   await rm(file.gzipped ? plain : gz, { force: true });
 }
 
-/**
- * The kept file's (key, row_hash) rows in key order, as the merge reads the table's: the same KeyCursor.
- * The lines are trusted (the table took every one of them), so only the key, the ordering and the hash are
- * read. Rows of one id are held back until the id ends, so that a repeated key keeps its last row, as the
- * table did. The compressed bytes are hashed on the way: `verify()` at the end tells whether they were the
- * fingerprinted ones.
- */
-export class KeptFileCursor implements KeyCursor {
-  private queue: number[] = [];
-  private hashes: bigint[] = [];
-  private rows: number[] = [];
-  private rowHashes: bigint[] = [];
-  private index = 0;
-  private ended = false;
-  private failure: Error | undefined;
-  private wake: (() => void) | undefined;
-  private readonly raw: Readable;
-  private readonly input: Readable;
-  private bytes = 0;
-  private digest: string | undefined;
-  /** The current id's rows, not yet released: their orderings and hashes side by side (no object per row). */
-  private readonly groupOrderings: number[] = [];
-  private readonly groupHashes: bigint[] = [];
-  private groupId = -1;
-  seen = 0;
+/** The lines of one id (a title or a person) in one file: slices of the read buffers, nothing copied. */
+class LineGroup {
+  id = -1;
+  size = 0;
+  /** A line whose key could not be read joined the group: it is rejected, so the group cannot be unchanged. */
+  keyless = false;
+  readonly bufs: Buffer[] = [];
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+  readonly lineNumbers: number[] = [];
+  readonly utf8Checked: boolean[] = [];
+  readonly orderings: number[] = [];
 
-  private constructor(
-    private readonly kept: KeptFile,
-    spec: DatasetSpec,
-    hash: LineHasher,
-    private readonly hasher: ReturnType<Awaited<ReturnType<typeof xxhash>>["create64"]>,
-    private readonly batchSize = 4096,
-  ) {
-    const readKey = lineKeyReader(spec);
-    const key = noKey();
-    this.raw = createReadStream(kept.path, { highWaterMark: readChunkBytes });
-    this.raw.on("data", (chunk: Buffer) => {
-      this.bytes += chunk.length;
-      this.hasher.update(chunk);
-    });
-    this.raw.on("end", () => {
-      this.digest = `${this.bytes}:${this.hasher.digest().toString(16).padStart(16, "0")}`;
-    });
-    this.input = kept.gzipped ? this.raw.pipe(createGunzip({ chunkSize: inflateChunkBytes })) : this.raw;
-    if (kept.gzipped) this.raw.on("error", (error) => this.input.destroy(error));
-    const splitter = new LineSplitter((buf, start, end, lineNumber) => {
-      if (lineNumber === 1) return;
-      if (!readKey(buf, start, end, key)) throw new KeptFileUnusable(`line ${lineNumber} of the kept file has no key`);
-      if (key.id !== this.groupId) {
-        if (key.id < this.groupId) throw new KeptFileUnusable("the kept file is not sorted by its key");
-        this.releaseGroup();
-        this.groupId = key.id;
-      }
-      const rowHash = hash(buf.subarray(start, end));
-      const twin = this.groupOrderings.indexOf(key.ordering);
-      if (twin >= 0) {
-        this.groupHashes[twin] = rowHash;
-      } else {
-        this.groupOrderings.push(key.ordering);
-        this.groupHashes.push(rowHash);
-      }
-    });
-    this.input.on("data", (chunk: Buffer) => {
-      try {
-        splitter.push(chunk);
-      } catch (error) {
-        this.fail(error as Error);
-        return;
-      }
-      if (this.queue.length >= this.batchSize * 2) this.input.pause();
-      this.signal();
-    });
-    this.input.on("end", () => {
-      try {
-        splitter.finish();
-        this.releaseGroup();
-      } catch (error) {
-        this.fail(error as Error);
-        return;
-      }
-      this.ended = true;
-      this.signal();
-    });
-    this.input.on("error", (error: Error) =>
-      this.fail(new KeptFileUnusable(`the kept file cannot be read: ${error.message}`)),
-    );
+  clear(): void {
+    this.id = -1;
+    this.size = 0;
+    this.keyless = false;
   }
 
-  static async open(kept: KeptFile, spec: DatasetSpec, hash: LineHasher): Promise<KeptFileCursor> {
-    return new KeptFileCursor(kept, spec, hash, (await xxhash()).create64());
+  add(lines: LinePuller, ordering: number): void {
+    const i = this.size++;
+    this.bufs[i] = lines.buf;
+    this.starts[i] = lines.start;
+    this.ends[i] = lines.end;
+    this.lineNumbers[i] = lines.lineNumber;
+    this.utf8Checked[i] = lines.utf8Checked;
+    this.orderings[i] = ordering;
   }
 
-  private releaseGroup(): void {
-    for (let i = 0; i < this.groupOrderings.length; i++) {
-      this.queue.push(this.groupId, this.groupOrderings[i] as number);
-      this.hashes.push(this.groupHashes[i] as bigint);
+  /**
+   * The same bytes, line for line, as the other file's group, and no ordering twice: the table's rows of this
+   * id are then exactly these lines, unchanged (a repeated key goes the slow way, which counts duplicates).
+   */
+  sameAs(other: LineGroup): boolean {
+    if (this.size !== other.size || this.keyless) return false;
+    const last = this.size - 1;
+    const whole = this.bufs[0] === this.bufs[last] && other.bufs[0] === other.bufs[last];
+    // Most groups lie in one buffer: their bytes are compared in one call, newlines included.
+    const same = whole
+      ? sameBytes(this, 0, last, other)
+      : this.bufs.every((_, i) => i > last || sameBytes(this, i, i, other));
+    return same && (this.size === 1 || distinct(this.orderings, this.size));
+  }
+}
+
+/** Lines `from` to `to` of `a` (in one buffer) against the same lines of `b`, byte for byte. */
+function sameBytes(a: LineGroup, from: number, to: number, b: LineGroup): boolean {
+  const [start, end] = [a.starts[from] as number, a.ends[to] as number];
+  const [otherStart, otherEnd] = [b.starts[from] as number, b.ends[to] as number];
+  if (end - start !== otherEnd - otherStart) return false;
+  return (a.bufs[from] as Buffer).compare(b.bufs[from] as Buffer, otherStart, otherEnd, start, end) === 0;
+}
+
+/** No number twice among the first `size`: a quick pass when they ascend (as IMDb's mostly do), else pairs. */
+function distinct(values: number[], size: number): boolean {
+  let ascending = true;
+  for (let i = 1; i < size && ascending; i++) ascending = (values[i] as number) > (values[i - 1] as number);
+  if (ascending) return true;
+  for (let i = 1; i < size; i++) for (let j = 0; j < i; j++) if (values[i] === values[j]) return false;
+  return true;
+}
+
+/** Reads a file's lines one id at a time (the lines of an id are adjacent in a file sorted by key). */
+class GroupReader {
+  /** The puller's current line is the first of the next group. */
+  private held = false;
+  private readonly key = noKey();
+
+  constructor(
+    readonly lines: LinePuller,
+    private readonly readKey: ReturnType<typeof lineKeyReader>,
+  ) {}
+
+  /**
+   * Adds lines to the group until a line of another id comes (true) or the buffer runs out (false: refill
+   * and call again; at the end of the stream the group is complete as it is). A line without a key joins
+   * the group it is in.
+   */
+  fill(group: LineGroup): boolean {
+    const { lines, key } = this;
+    for (;;) {
+      if (!this.held && !lines.next()) return false;
+      this.held = true;
+      const keyed = this.readKey(lines.buf, lines.start, lines.end, key);
+      if (keyed && group.size > 0 && key.id !== group.id) return true;
+      this.held = false;
+      if (keyed) group.id = key.id;
+      else group.keyless = true;
+      group.add(lines, keyed ? key.ordering : -1);
     }
-    this.groupOrderings.length = 0;
-    this.groupHashes.length = 0;
   }
 
-  private fail(error: Error): void {
-    this.failure ??= error;
-    this.raw.destroy();
-    this.signal();
+  /** The next group (empty at the end of the file). */
+  async next(group: LineGroup): Promise<void> {
+    group.clear();
+    while (!this.fill(group) && (await this.lines.refill()));
   }
+}
 
-  private signal(): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
+/** The kept file's rows of one id, as the table holds them (a repeated ordering keeps its last line). */
+class KeptRows implements KeyCursor {
+  private readonly orderings: number[] = [];
+  private readonly hashes: bigint[] = [];
+  private index = 0;
+  id = -1;
+
+  constructor(group: LineGroup | undefined, hash: LineHasher) {
+    if (!group) return;
+    this.id = group.id;
+    for (let i = 0; i < group.size; i++) {
+      const rowHash = hash((group.bufs[i] as Buffer).subarray(group.starts[i], group.ends[i]));
+      const twin = this.orderings.indexOf(group.orderings[i] as number);
+      if (twin >= 0) this.hashes[twin] = rowHash;
+      else {
+        this.orderings.push(group.orderings[i] as number);
+        this.hashes.push(rowHash);
+      }
+    }
   }
 
   get ready(): boolean {
-    return this.index < this.rowHashes.length;
+    return this.index < this.hashes.length;
   }
 
-  async fill(): Promise<boolean> {
-    while (this.hashes.length === 0 && !this.ended && !this.failure) {
-      if (this.input.isPaused()) this.input.resume();
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-      });
-    }
-    if (this.failure) throw this.failure;
-    this.rows = this.queue;
-    this.rowHashes = this.hashes;
-    this.index = 0;
-    this.queue = [];
-    this.hashes = [];
-    if (!this.ended && this.input.isPaused()) this.input.resume();
-    return this.rowHashes.length > 0;
-  }
-
-  get id(): number {
-    return this.rows[this.index * 2] as number;
+  fill(): Promise<boolean> {
+    return Promise.resolve(this.ready);
   }
 
   get ordering(): number {
-    return this.rows[this.index * 2 + 1] as number;
+    return this.orderings[this.index] as number;
   }
 
   get hash(): bigint {
-    return this.rowHashes[this.index] as bigint;
+    return this.hashes[this.index] as bigint;
   }
 
   next(): void {
     this.index++;
-    this.seen++;
   }
 
-  /**
-   * After the merge has read every row: throws KeptFileUnusable unless the bytes read were the fingerprinted
-   * ones (a kept file replaced or damaged since, which the table does not equal).
-   */
-  verify(): void {
-    if (this.digest !== this.kept.fingerprint) {
-      throw new KeptFileUnusable("the kept file's bytes are not those of the table's last exact sync");
+  get count(): number {
+    return this.hashes.length;
+  }
+}
+
+/** The side-by-side reading of a new file and the kept file: what the diff needs besides the two files. */
+export interface KeptDiffJob {
+  spec: DatasetSpec;
+  file: { path: string; gzipped: boolean };
+  hash: LineHasher;
+  counters: TableCounters;
+  signal: AbortSignal;
+  onReject(reject: Reject): void;
+}
+
+/**
+ * Diffs the new file against the kept file the table equals, reading both side by side one id at a time.
+ * An id whose lines are the same bytes in both is counted unchanged without checking, hashing or keeping a
+ * row: that is nearly every id of a daily file. The other ids (new, deleted or changed lines, rejected lines,
+ * repeated keys) go through the line checks and the merge with the kept rows, as a table-side merge would, so
+ * the counts and changes are the same. Returns the table's row count (the deletion guard's base). Throws
+ * KeptFileUnusable when the kept file turns out not to be the fingerprinted one (checked at its end) or not
+ * sorted, and `unsorted(row)` when the new file is not in key order.
+ */
+export async function diffWithKeptFile(
+  job: KeptDiffJob,
+  kept: KeptFile,
+  out: MergeOutput,
+  unsorted: (row: { lineNumber: number }) => Error,
+): Promise<number> {
+  const { spec, counters } = job;
+  const hasher = (await xxhash()).create64();
+  let keptBytes = 0;
+  // The kept file's stored bytes are hashed as they are read: verified against its fingerprint at the end.
+  const raw = createReadStream(kept.path, { highWaterMark: readChunkBytes });
+  const count = (chunk: Buffer) => {
+    keptBytes += chunk.length;
+    hasher.update(chunk);
+  };
+  let keptInput: AsyncIterable<Buffer>;
+  let gunzip: Readable | undefined;
+  if (kept.gzipped) {
+    raw.on("data", (chunk) => count(chunk as Buffer));
+    gunzip = raw.pipe(createGunzip({ chunkSize: inflateChunkBytes }));
+    raw.on("error", (error) => gunzip?.destroy(error));
+    keptInput = gunzip;
+  } else {
+    keptInput = (async function* () {
+      for await (const chunk of raw as AsyncIterable<Buffer>) {
+        count(chunk);
+        yield chunk;
+      }
+    })();
+  }
+  const newInput = openBytes(job.file, (n) => {
+    counters.bytesRead += n;
+  });
+  const scanner = new LineScanner(spec, job.hash, counters, job.onReject);
+  const readKey = lineKeyReader(spec);
+  const fresh = new GroupReader(new LinePuller(newInput as AsyncIterable<Buffer>, true), readKey);
+  const old = new GroupReader(new LinePuller(keptInput, false), readKey);
+  const [newGroup, keptGroup] = [new LineGroup(), new LineGroup()];
+  let tableRows = 0;
+  let lastNewId = -1;
+  let lastKeptId = -1;
+
+  /** An id that differs: its new lines checked and hashed, merged with its kept rows. */
+  const mergeId = async (lines: LineGroup | undefined, keptLines: LineGroup | undefined) => {
+    if (lines) {
+      for (let i = 0; i < lines.size; i++) {
+        const buf = lines.bufs[i] as Buffer;
+        scanner.line(
+          buf,
+          lines.starts[i] as number,
+          lines.ends[i] as number,
+          lines.lineNumbers[i] as number,
+          lines.utf8Checked[i] as boolean,
+        );
+      }
     }
-  }
+    const rows = scanner.end();
+    const keptRows = new KeptRows(keptLines, job.hash);
+    tableRows += keptRows.count;
+    const merge = new KeyMerge(keptRows, out, counters, unsorted);
+    await merge.start();
+    await merge.add(rows);
+    await merge.finish();
+  };
 
-  close(): void {
-    this.raw.destroy();
-    this.input.destroy();
+  const readNew = async () => {
+    try {
+      stopIfAborted(job.signal);
+      await fresh.next(newGroup);
+    } catch (error) {
+      throw readError(spec, error);
+    }
+    if (newGroup.id >= 0) {
+      if (newGroup.id <= lastNewId) throw unsorted({ lineNumber: newGroup.lineNumbers[0] as number });
+      lastNewId = newGroup.id;
+    }
+  };
+  const readKept = async () => {
+    try {
+      await old.next(keptGroup);
+    } catch (error) {
+      throw new KeptFileUnusable(`the kept file cannot be read: ${(error as Error).message}`);
+    }
+    if (keptGroup.size === 0) return;
+    if (keptGroup.keyless) throw new KeptFileUnusable(`a line of the kept file has no key`);
+    if (keptGroup.id <= lastKeptId) throw new KeptFileUnusable("the kept file is not sorted by its key");
+    lastKeptId = keptGroup.id;
+  };
+
+  try {
+    // The headers: the new file's is checked, the kept file's was.
+    const header = async (reader: GroupReader) => {
+      while (!reader.lines.next()) if (!(await reader.lines.refill())) return false;
+      return true;
+    };
+    if (!(await header(fresh).catch((error: unknown) => Promise.reject(readError(spec, error))))) throw emptyFile(spec);
+    scanner.line(fresh.lines.buf, fresh.lines.start, fresh.lines.end, 1, fresh.lines.utf8Checked);
+    await header(old).catch((error: unknown) => {
+      throw new KeptFileUnusable(`the kept file cannot be read: ${(error as Error).message}`);
+    });
+    await Promise.all([readNew(), readKept()]);
+    while (newGroup.size > 0 || keptGroup.size > 0) {
+      const compared = newGroup.size === 0 ? 1 : keptGroup.size === 0 ? -1 : Math.sign(newGroup.id - keptGroup.id);
+      if (compared === 0 && newGroup.sameAs(keptGroup)) {
+        counters.read += newGroup.size;
+        out.unchanged(newGroup.size);
+        tableRows += keptGroup.size;
+      } else {
+        await mergeId(compared <= 0 ? newGroup : undefined, compared >= 0 ? keptGroup : undefined);
+      }
+      if (compared <= 0) await readNew();
+      if (compared >= 0) await readKept();
+    }
+    stopIfAborted(job.signal);
+  } finally {
+    raw.destroy();
+    gunzip?.destroy();
+    newInput.destroy();
   }
+  if (`${keptBytes}:${hasher.digest().toString(16).padStart(16, "0")}` !== kept.fingerprint) {
+    throw new KeptFileUnusable("the kept file's bytes are not those of the table's last exact sync");
+  }
+  return tableRows;
 }

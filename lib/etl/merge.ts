@@ -21,7 +21,8 @@ export interface KeyCursor {
 export interface MergeOutput {
   insert(row: ScannedRow): void;
   update(row: ScannedRow): void;
-  unchanged(): void;
+  /** `rows` unchanged rows (one, unless a whole id's rows were found unchanged at once). */
+  unchanged(rows?: number): void;
   delete(id: number, ordering: number): void;
   /** Called between ids; a returned promise (a batch to hand over) is awaited. */
   between(): Promise<void> | undefined;

@@ -89,13 +89,92 @@ function checkHeader(spec: DatasetSpec, header: Buffer, buf: Buffer, start: numb
  * check, a truncated stream) carries a Z_* code; matching on the message missed some of them ("too many
  * length or distance symbols", "incorrect data check").
  */
-function readError(spec: DatasetSpec, error: unknown): unknown {
+export function readError(spec: DatasetSpec, error: unknown): unknown {
   if (error instanceof EtlError) return error;
   const { message, code } = error as NodeJS.ErrnoException;
   if (code?.startsWith("Z_")) {
     return new EtlError("BAD_GZIP", `${spec.file}: the compressed file is corrupt or truncated (${message}).`);
   }
   return error;
+}
+
+/**
+ * Checks, keys and hashes lines one at a time (header first) and collects the good rows, adjacent rows with
+ * the same key collapsed by the duplicate-key rule. The last row is held back until the next line or end():
+ * a later line with its key may still replace it. scanFile feeds it a whole file; the kept-file diff feeds it
+ * only the lines that differ from the kept file.
+ */
+export class LineScanner {
+  private readonly header: Buffer;
+  private readonly check: ReturnType<typeof lineChecker>;
+  private readonly key = noKey();
+  private batch: ScannedRow[] = [];
+  private pending: ScannedRow | undefined;
+
+  constructor(
+    private readonly spec: DatasetSpec,
+    private readonly hash: LineHasher,
+    private readonly counters: ScanCounters,
+    private readonly onReject: (reject: Reject) => void,
+  ) {
+    this.header = Buffer.from(expectedHeader(spec));
+    this.check = lineChecker(spec);
+  }
+
+  /** One line of the file; line 1 is the header. */
+  readonly line = (buf: Buffer, start: number, end: number, lineNumber: number, utf8Checked: boolean): void => {
+    if (lineNumber === 1) {
+      checkHeader(this.spec, this.header, buf, start, end);
+      return;
+    }
+    this.counters.read++;
+    const key = this.key;
+    const reason = this.check(buf, start, end, utf8Checked, key);
+    if (reason === undefined) {
+      this.keep(scannedRow(key, lineNumber, buf, start, end, this.hash(buf.subarray(start, end)), false));
+      return;
+    }
+    this.counters.rejected++;
+    this.onReject({ lineNumber, reason, line: rejectedLineText(buf, start, end) });
+    if (key.id >= 0) this.keep(scannedRow(key, lineNumber, buf, start, end, 0n, true));
+  };
+
+  private keep(row: ScannedRow): void {
+    const pending = this.pending;
+    if (pending && pending.mergeKey === row.mergeKey) {
+      const { wins, duplicate } = laterRowWins(pending, row);
+      if (duplicate) this.counters.duplicates++;
+      if (!wins) return;
+    } else if (pending) {
+      this.batch.push(pending);
+    }
+    this.pending = row;
+  }
+
+  /** The rows collected so far (without the one held back). */
+  take(): ScannedRow[] {
+    const rows = this.batch;
+    this.batch = [];
+    return rows;
+  }
+
+  /** No further line can repeat the last row's key (the file or its id ended): releases it too. */
+  end(): ScannedRow[] {
+    if (this.pending) this.batch.push(this.pending);
+    this.pending = undefined;
+    return this.take();
+  }
+}
+
+/** Stops the file when the run was cancelled or stopped (too many rejects). */
+export function stopIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) {
+    throw signal.reason instanceof EtlError ? signal.reason : new EtlError("CANCELLED", "The sync was cancelled.");
+  }
+}
+
+export function emptyFile(spec: DatasetSpec): EtlError {
+  return new EtlError("BAD_HEADER", `${spec.file}: the file is empty (no header line).`);
 }
 
 export async function scanFile(
@@ -106,58 +185,22 @@ export async function scanFile(
   handlers: ScanHandlers,
   signal: AbortSignal,
 ): Promise<void> {
-  const header = Buffer.from(expectedHeader(spec));
-  const check = lineChecker(spec);
-  const key = noKey();
-  let batch: ScannedRow[] = [];
-  let pending: ScannedRow | undefined;
-
-  const keep = (row: ScannedRow) => {
-    if (pending && pending.mergeKey === row.mergeKey) {
-      const { wins, duplicate } = laterRowWins(pending, row);
-      if (duplicate) counters.duplicates++;
-      if (!wins) return;
-    } else if (pending) {
-      batch.push(pending);
-    }
-    pending = row;
-  };
-
-  const splitter = new LineSplitter((buf, start, end, lineNumber, utf8Checked) => {
-    if (lineNumber === 1) return checkHeader(spec, header, buf, start, end);
-    counters.read++;
-    const reason = check(buf, start, end, utf8Checked, key);
-    if (reason === undefined) {
-      keep(scannedRow(key, lineNumber, buf, start, end, hash(buf.subarray(start, end)), false));
-      return;
-    }
-    counters.rejected++;
-    handlers.onReject({ lineNumber, reason, line: rejectedLineText(buf, start, end) });
-    if (key.id >= 0) keep(scannedRow(key, lineNumber, buf, start, end, 0n, true));
-  });
-
-  const stopIfAborted = () => {
-    if (signal.aborted) {
-      throw signal.reason instanceof EtlError ? signal.reason : new EtlError("CANCELLED", "The sync was cancelled.");
-    }
-  };
+  const scanner = new LineScanner(spec, hash, counters, handlers.onReject);
+  const splitter = new LineSplitter(scanner.line);
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
-      stopIfAborted();
+      stopIfAborted(signal);
       splitter.push(chunk);
-      if (batch.length > 0) {
-        const rows = batch;
-        batch = [];
-        await handlers.onRows(rows);
-      }
+      const rows = scanner.take();
+      if (rows.length > 0) await handlers.onRows(rows);
     }
   } catch (error) {
     throw readError(spec, error);
   }
   splitter.finish();
   // An abort during the last chunk (too many rejects in a small file, a late cancel) must still stop the file.
-  stopIfAborted();
-  if (splitter.linesSeen === 0) throw new EtlError("BAD_HEADER", `${spec.file}: the file is empty (no header line).`);
-  if (pending) batch.push(pending);
-  if (batch.length > 0) await handlers.onRows(batch);
+  stopIfAborted(signal);
+  if (splitter.linesSeen === 0) throw emptyFile(spec);
+  const rows = scanner.end();
+  if (rows.length > 0) await handlers.onRows(rows);
 }

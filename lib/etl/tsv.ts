@@ -70,6 +70,65 @@ export class LineSplitter {
   }
 }
 
+/**
+ * The lines of a byte stream pulled one at a time, for reading two files side by side: next() gives the next
+ * line whole in the buffer (as `buf`, `start`, `end`, without `\n` or a `\r` before it); when it returns
+ * false, `await refill()` and call it again, until refill() returns false at the end of the stream. A line
+ * spanning two chunks is copied (with the rest of the previous chunk); the others are slices of the chunk.
+ */
+export class LinePuller {
+  buf: Buffer = Buffer.alloc(0);
+  start = 0;
+  end = 0;
+  lineNumber = 0;
+  /** The line's chunk was valid UTF-8 as one block (only looked at when asked for, see `checkUtf8`). */
+  utf8Checked = false;
+  private pos = 0;
+  private chunkUtf8 = false;
+  private ended = false;
+  private readonly chunks: AsyncIterator<Buffer>;
+
+  constructor(
+    input: AsyncIterable<Buffer>,
+    private readonly checkUtf8: boolean,
+  ) {
+    this.chunks = input[Symbol.asyncIterator]();
+  }
+
+  next(): boolean {
+    const buf = this.buf;
+    const start = this.pos;
+    const nl = buf.indexOf(NEWLINE, start);
+    if (nl === -1 && (!this.ended || start >= buf.length)) return false;
+    const stop = nl === -1 ? buf.length : nl;
+    this.start = start;
+    this.end = stop > start && buf[stop - 1] === CR ? stop - 1 : stop;
+    this.utf8Checked = nl !== -1 && this.chunkUtf8;
+    this.lineNumber++;
+    this.pos = stop + 1;
+    return true;
+  }
+
+  /** Reads the next chunk behind what is left of this one; false once the stream has ended. */
+  async refill(): Promise<boolean> {
+    if (this.ended) return false;
+    const rest = this.buf.subarray(this.pos);
+    const { value, done } = await this.chunks.next();
+    this.pos = 0;
+    if (done) {
+      this.ended = true;
+      this.buf = rest;
+      return true;
+    }
+    this.buf = rest.length > 0 ? Buffer.concat([rest, value]) : value;
+    if (this.checkUtf8) {
+      const last = this.buf.lastIndexOf(NEWLINE);
+      this.chunkUtf8 = last > 0 && isUtf8(this.buf.subarray(0, last));
+    }
+    return true;
+  }
+}
+
 /** A line's identity: the IMDb key's number and, for akas/principals, its ordering. */
 export interface LineKey {
   /** -1 when the line's key cannot be read. */
@@ -225,7 +284,7 @@ export function lineKeyReader(spec: DatasetSpec) {
       const next = buf.indexOf(TAB, keyEnd + 1);
       ordering = keyEnd < end ? readUint(buf, keyEnd + 1, next === -1 || next > end ? end : next) : -1;
     }
-    if (id < 0 || ordering < 0) return false;
+    if (id < 0 || ordering < 0 || ordering > 65535) return false;
     key.id = id;
     key.ordering = ordering;
     key.mergeKey = id * 65536 + ordering;

@@ -1,36 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { type KeyCursor, KeyMerge, type MergeOutput } from "../../lib/etl/merge";
+import { KeyMerge, type MergeOutput } from "../../lib/etl/merge";
 import type { ScannedRow } from "../../lib/etl/scan";
+import { tableCursor } from "../helpers/key-cursor";
 
-/** The table side from a list of [id, ordering, hash], handed out in batches of two. */
-function tableOf(rows: [number, number, bigint][]): KeyCursor {
-  let batch: [number, number, bigint][] = [];
-  let index = 0;
-  let taken = 0;
-  return {
-    get ready() {
-      return index < batch.length;
-    },
-    async fill() {
-      batch = rows.slice(taken, taken + 2);
-      taken += batch.length;
-      index = 0;
-      return batch.length > 0;
-    },
-    get id() {
-      return batch[index]?.[0] ?? -1;
-    },
-    get ordering() {
-      return batch[index]?.[1] ?? -1;
-    },
-    get hash() {
-      return batch[index]?.[2] ?? 0n;
-    },
-    next() {
-      index++;
-    },
-  };
-}
+/** The table side, handed out in batches of two. */
+const tableOf = (rows: [number, number, bigint][]) => tableCursor(rows, 2);
 
 const row = (id: number, ordering: number, hash: bigint, rejected = false) =>
   ({

@@ -2,39 +2,12 @@
 import { describe, expect, it } from "vitest";
 import { startRunSchema } from "../../lib/api/contract";
 import { datasets } from "../../lib/etl/datasets";
-import { type KeyCursor, KeyMerge } from "../../lib/etl/merge";
+import { KeyMerge } from "../../lib/etl/merge";
 import type { ScannedRow } from "../../lib/etl/scan";
 import { selectRowLinesSql } from "../../lib/etl/sql";
 import { DriftCount, describeDrift, textKey } from "../../lib/etl/verify";
 import { recordedMode } from "../../lib/runs/control";
-
-/** The table side from [id, ordering, hash] rows, all in one batch. */
-function tableOf(rows: [number, number, bigint][]): KeyCursor {
-  let index = 0;
-  let filled = false;
-  return {
-    get ready() {
-      return filled && index < rows.length;
-    },
-    async fill() {
-      if (filled) return false;
-      filled = true;
-      return rows.length > 0;
-    },
-    get id() {
-      return rows[index]?.[0] ?? -1;
-    },
-    get ordering() {
-      return rows[index]?.[1] ?? -1;
-    },
-    get hash() {
-      return rows[index]?.[2] ?? 0n;
-    },
-    next() {
-      index++;
-    },
-  };
-}
+import { tableCursor as tableOf } from "../helpers/key-cursor";
 
 const row = (id: number, ordering: number, hash: bigint, lineNumber: number, rejected = false) =>
   ({
