@@ -8,6 +8,13 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyAsUnset, 
 const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
   z.preprocess(emptyAsUnset, schema.default(fallback as never));
 
+const units: Record<string, number> = { "": 1, K: 1 << 10, M: 1 << 20, G: 1 << 30 };
+/** A size in bytes, plain or with a K, M or G suffix (`6G`, `512M`). */
+const byteSize = z
+  .string()
+  .regex(/^\d+[KMG]?$/i, "a size like 6G, 512M or a number of bytes")
+  .transform((text) => Number.parseInt(text, 10) * (units[text.replace(/^\d+/, "").toUpperCase()] ?? 1));
+
 const schema = z.object({
   NODE_ENV: withDefault(z.enum(["development", "production", "test"]), "development"),
   /** mysql://user:pass@host:port/db. Unset: the private server under .data/ is used. */
@@ -22,6 +29,8 @@ const schema = z.object({
   /** Port of the private database server (only used when DATABASE_URL is unset). */
   /** Unset: 33306, or a free port when that one is taken, remembered in DATA_DIR (lib/db/private-server.ts). */
   PRIVATE_DB_PORT: optional(z.coerce.number().int().positive()),
+  /** The private server's InnoDB buffer pool in bytes (`6G`, `512M` or a number); unset: a quarter of the memory. */
+  PRIVATE_DB_BUFFER_POOL: optional(byteSize),
   DATA_DIR: withDefault(z.string(), ".data"),
   LOG_DIR: withDefault(z.string(), "logs"),
   LOG_LEVEL: withDefault(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]), "info"),
