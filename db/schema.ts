@@ -349,6 +349,11 @@ export const etlTableFiles = mysqlTable("etl_table_files", {
   fingerprint: varchar("fingerprint", { length: 64 }).notNull(),
   runId: int("run_id", { unsigned: true }).notNull(),
   syncedAt: datetime("synced_at", { mode: "date", fsp: 3 }).notNull(),
+  /**
+   * The file's ids never go down and no key comes twice: the kept-file diff may then skip runs of lines that
+   * are the same bytes in both files without reading their keys.
+   */
+  inKeyOrder: boolean("in_key_order").notNull().default(false),
 });
 
 /**

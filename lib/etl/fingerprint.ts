@@ -37,19 +37,25 @@ export async function fileFingerprint(path: string, signal?: AbortSignal): Promi
   return `${bytes}:${hasher.digest().toString(16).padStart(16, "0")}`;
 }
 
-export async function knownFingerprint(db: Db, table: TableName): Promise<string | undefined> {
+/** The fingerprint of the file the table was last synced from exactly, and whether that file was in key order. */
+export interface KnownFile {
+  fingerprint: string;
+  inKeyOrder: boolean;
+}
+
+export async function knownFile(db: Db, table: TableName): Promise<KnownFile | undefined> {
   const [row] = await db.select().from(etlTableFiles).where(eq(etlTableFiles.tableName, table));
-  return row?.fingerprint;
+  return row && { fingerprint: row.fingerprint, inKeyOrder: row.inKeyOrder };
 }
 
 export async function forgetFingerprint(db: Db, table: TableName): Promise<void> {
   await db.delete(etlTableFiles).where(eq(etlTableFiles.tableName, table));
 }
 
-export async function rememberFingerprint(db: Db, table: TableName, fingerprint: string, runId: number) {
-  const row = { tableName: table, fingerprint, runId, syncedAt: new Date() };
+export async function rememberFingerprint(db: Db, table: TableName, file: KnownFile, runId: number) {
+  const row = { tableName: table, ...file, runId, syncedAt: new Date() };
   await db
     .insert(etlTableFiles)
     .values(row)
-    .onDuplicateKeyUpdate({ set: { fingerprint, runId, syncedAt: row.syncedAt } });
+    .onDuplicateKeyUpdate({ set: { ...file, runId, syncedAt: row.syncedAt } });
 }

@@ -10,7 +10,7 @@ import { LoadStream, RowBatch, streamingConnection } from "./load-stream";
 import { type ScannedRow, scanFile } from "./scan";
 import { openBytes } from "./source";
 import { loadRowsSql } from "./sql";
-import { type TableJob, timed } from "./table-job";
+import { type SyncedShape, type TableJob, timed } from "./table-job";
 
 const genreCopy = "title_genres__new";
 
@@ -31,7 +31,8 @@ const genresFromTitlesSql = (titles: string, target: string) =>
 
 /**
  * Streams the file into `copy` (and its titles' genres into the genre copy). Returns how many rows a later
- * row with the same key replaced, and whether the file was in key order.
+ * row with the same key replaced, whether the file was in key order, and whether its ids were (akas and
+ * principals list a title's orderings in any order).
  */
 async function loadFile(job: TableJob, connection: PoolConnection, copy: string, genres: GenreSink | undefined) {
   const { spec, counters } = job;
@@ -40,10 +41,14 @@ async function loadFile(job: TableJob, connection: PoolConnection, copy: string,
   const rows = new RowBatch();
   let lastKey = -1;
   let inOrder = true;
+  let idsInOrder = true;
   const onRows = async (scanned: ScannedRow[]) => {
     for (const row of scanned) {
       if (row.rejected) continue;
-      if (row.mergeKey <= lastKey) inOrder = false;
+      if (row.mergeKey <= lastKey) {
+        inOrder = false;
+        if (row.id < Math.floor(lastKey / 65536)) idsInOrder = false;
+      }
       lastKey = row.mergeKey;
       rows.addRow(row);
       counters.inserted++;
@@ -59,7 +64,7 @@ async function loadFile(job: TableJob, connection: PoolConnection, copy: string,
     });
     await scanFile(input, spec, job.hash, counters, { onRows, onReject: job.onReject }, job.signal);
     const [loaded] = await Promise.all([load.end(), genres?.end()]);
-    return { replaced: loaded.replaced, inOrder, statements: load.statements };
+    return { replaced: loaded.replaced, inOrder, idsInOrder, statements: load.statements };
   } catch (error) {
     await Promise.all([load.abort(error as Error), genres?.abort(error as Error)]);
     throw error;
@@ -93,7 +98,8 @@ async function swapIn(connection: PoolConnection, table: string, copy: string, w
   await connection.query(`DROP TABLE \`${table}__old\`${withGenres ? ", title_genres__old" : ""}`);
 }
 
-export async function firstBuild(job: TableJob): Promise<void> {
+/** Builds the table from its file; returns whether the file's ids never went down (see SyncedShape). */
+export async function firstBuild(job: TableJob): Promise<SyncedShape> {
   const { spec, counters } = job;
   const table = spec.table;
   const copy = `${table}__new`;
@@ -106,7 +112,7 @@ export async function firstBuild(job: TableJob): Promise<void> {
     const indexes = await createBareCopy(connection, table, copy);
     const genreIndexes = genres ? await createBareCopy(genres.connection, "title_genres", genreCopy) : [];
 
-    const { replaced, inOrder, statements } = await timed(counters, "load", () =>
+    const { replaced, inOrder, idsInOrder, statements } = await timed(counters, "load", () =>
       loadFile(job, connection, copy, genres),
     );
     counters.duplicates += replaced;
@@ -124,6 +130,7 @@ export async function firstBuild(job: TableJob): Promise<void> {
     if (existing[0]?.has) notes.push("First build: the table's previous contents were replaced.");
     if (statements > 1) notes.push(`Loaded in ${statements} transactions of at most ${job.maxTxnBytes} bytes.`);
     if (notes.length > 0) counters.message = notes.join(" ");
+    return { idsInOrder };
   } finally {
     if (!swapped) {
       const copies = genres ? `\`${copy}\`, ${genreCopy}` : `\`${copy}\``;

@@ -27,7 +27,7 @@ import {
   storedColumns,
   upsertSql,
 } from "./sql";
-import { emptyCounters, type TableCounters, type TableJob, timed } from "./table-job";
+import { emptyCounters, type SyncedShape, type TableCounters, type TableJob, timed } from "./table-job";
 import { RowContentCursor } from "./verify";
 
 const genreStage = "_stage_title_genres";
@@ -267,7 +267,7 @@ class FileNotSorted extends Error {}
  * order, a comparison in the database. A path that turns out not to hold hands over to the next, which starts
  * again with fresh counters (nothing was applied yet); rejected lines already reported are not reported twice.
  */
-export async function incrementalSync(job: TableJob): Promise<void> {
+export async function incrementalSync(job: TableJob): Promise<SyncedShape> {
   let reportedThrough = 0;
   const pass: TableJob = {
     ...job,
@@ -282,25 +282,29 @@ export async function incrementalSync(job: TableJob): Promise<void> {
       const kept = job.kept;
       try {
         job.counters.message = "Diffed against the kept file of its last exact sync (the table was not read).";
-        return await keptFileSync(pass, kept);
+        await keptFileSync(pass, kept);
+        return { idsInOrder: true };
       } catch (error) {
         if (!(error instanceof KeptFileUnusable)) throw error;
         startOver(job.counters, `Compared with the table: ${error.message}.`);
       }
     }
     const hasOrdering = keyColumns(job.spec).length === 2;
-    return await mergeSync(pass, async (staging) => {
+    await mergeSync(pass, async (staging) => {
       const reader = await staging.reader();
       // A full compare (a repair) reads each row's content: an UPDATE behind the sync's back leaves row_hash alone.
       if (job.fullCompare) return new RowContentCursor(reader, job.spec, job.hash);
       return new KeyHashCursor(reader, selectKeyHashesSql(job.spec, job.spec.table), hasOrdering);
     });
+    // The merge stops at the first id that goes down (FileNotSorted): having run through, the ids were in order.
+    return { idsInOrder: true };
   } catch (error) {
     if (!(error instanceof FileNotSorted)) throw error;
     // The database compare goes by row_hash alone: it would miss an UPDATE made behind the sync's back.
     if (job.fullCompare) throw new EtlError("UNSORTED", `${error.message}: a repair compares in key order only.`);
     startOver(job.counters, `${error.message}: compared in the database instead (slower, exact).`);
-    return compareUnsorted(pass);
+    await compareUnsorted(pass);
+    return { idsInOrder: false };
   }
 }
 

@@ -14,6 +14,7 @@ import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import xxhash from "xxhash-wasm";
 import type { DatasetSpec } from "./datasets";
+import type { KnownFile } from "./fingerprint";
 import type { LineHasher } from "./hash";
 import { type KeyCursor, KeyMerge, type MergeOutput } from "./merge";
 import { emptyFile, LineScanner, type Reject, readError, stopIfAborted } from "./scan";
@@ -21,11 +22,9 @@ import { inflateChunkBytes, openBytes, readChunkBytes } from "./source";
 import type { TableCounters } from "./table-job";
 import { LinePuller, lineKeyReader, noKey } from "./tsv";
 
-export interface KeptFile {
+export interface KeptFile extends KnownFile {
   path: string;
   gzipped: boolean;
-  /** The fingerprint (`<bytes>:<xxh64>`) the table's last exact sync stored: the kept bytes must match it. */
-  fingerprint: string;
 }
 
 /** Why the kept file cannot be used after all; the run then compares with the table. */
@@ -42,17 +41,20 @@ function keptPaths(folder: string, spec: DatasetSpec): { gz: string; plain: stri
   return { gz: path.join(folder, spec.file), plain: path.join(folder, spec.file.replace(/\.gz$/, "")) };
 }
 
-/** The kept file of a table, if there is one whose size matches the fingerprint; undefined otherwise. */
-export async function findKeptFile(folder: string, spec: DatasetSpec, fingerprint: string | undefined) {
-  if (!fingerprint) return undefined;
-  const bytes = Number(fingerprint.split(":")[0]);
+/**
+ * The kept file of a table, if there is one whose size matches the fingerprint (`<bytes>:<xxh64>`, which its
+ * bytes must match) that the table's last exact sync stored; undefined otherwise.
+ */
+export async function findKeptFile(folder: string, spec: DatasetSpec, known: KnownFile | undefined) {
+  if (!known) return undefined;
+  const bytes = Number(known.fingerprint.split(":")[0]);
   const { gz, plain } = keptPaths(folder, spec);
   for (const [candidate, gzipped] of [
     [gz, true],
     [plain, false],
   ] as const) {
     const info = await stat(candidate).catch(() => undefined);
-    if (info?.isFile() && info.size === bytes) return { path: candidate, gzipped, fingerprint } satisfies KeptFile;
+    if (info?.isFile() && info.size === bytes) return { path: candidate, gzipped, ...known } satisfies KeptFile;
   }
   return undefined;
 }
@@ -176,11 +178,81 @@ class GroupReader {
     }
   }
 
+  /** Puts a line read ahead (the next group's first) back into the puller; false when there is none. */
+  unhold(): boolean {
+    if (!this.held) return false;
+    this.held = false;
+    this.lines.unread();
+    return true;
+  }
+
   /** The next group (empty at the end of the file). */
   async next(group: LineGroup): Promise<void> {
     group.clear();
     while (!this.fill(group) && (await this.lines.refill()));
   }
+}
+
+const NEWLINE = 10;
+const TAB = 9;
+
+/** How many bytes from the two offsets on are the same (at most n). */
+function sameLength(a: Buffer, aStart: number, b: Buffer, bStart: number, n: number): number {
+  const same = (from: number, to: number) => a.compare(b, bStart + from, bStart + to, aStart + from, aStart + to) === 0;
+  if (same(0, n)) return n;
+  let [low, high] = [0, n]; // the bytes before `low` are the same; the first difference is before `high`
+  while (high - low > 64) {
+    const middle = (low + high) >>> 1;
+    if (same(low, middle)) low = middle;
+    else high = middle;
+  }
+  while (low < high && a[aStart + low] === b[bStart + low]) low++;
+  return low;
+}
+
+/** The length of the line's key (the bytes before its first tab), or -1 when the line has no tab. */
+function keyLength(buf: Buffer, lineStart: number, lineEnd: number): number {
+  const tab = buf.indexOf(TAB, lineStart);
+  return tab === -1 || tab > lineEnd ? -1 : tab - lineStart;
+}
+
+/**
+ * From the lines each reader holds on, the whole ids that are the same bytes in both files, skipped in one go
+ * without reading their keys: compared as one block up to the first difference, then cut back to the start
+ * of the last id before it (that id may go on past the difference). Only for a kept file in key order with no
+ * key twice (`inKeyOrder`): its lines then need no checks, and an id cannot come back later in either file.
+ * Returns the lines skipped and the id of the last one, or undefined when there is nothing to skip (or the next
+ * id is not above `after`, the last one read: the group path then reports the file out of order).
+ */
+function skipSameIds(fresh: GroupReader, old: GroupReader, readKey: ReturnType<typeof lineKeyReader>, after: number) {
+  if (!fresh.unhold()) return undefined;
+  if (!old.unhold()) return undefined;
+  const [a, b] = [fresh.lines, old.lines];
+  const [from, otherFrom] = [a.position, b.position];
+  const same = sameLength(a.buf, from, b.buf, otherFrom, Math.min(a.buf.length - from, b.buf.length - otherFrom));
+  // The last whole line before the difference, then back to the first line of its id.
+  const lastNewline = a.buf.lastIndexOf(NEWLINE, from + same - 1);
+  if (lastNewline < from) return undefined;
+  let cut = Math.max(from, a.buf.lastIndexOf(NEWLINE, lastNewline - 1) + 1);
+  const length = keyLength(a.buf, cut, lastNewline);
+  if (length < 0) return undefined;
+  while (cut > from) {
+    const previous = Math.max(from, a.buf.lastIndexOf(NEWLINE, cut - 2) + 1);
+    const sameKey =
+      keyLength(a.buf, previous, cut - 1) === length &&
+      a.buf.compare(a.buf, cut, cut + length, previous, previous + length) === 0;
+    if (!sameKey) break;
+    cut = previous;
+  }
+  const key = noKey();
+  if (cut === from || !readKey(a.buf, from, a.buf.indexOf(NEWLINE, from), key) || key.id <= after) return undefined;
+  let lines = 0;
+  for (let at = a.buf.indexOf(NEWLINE, from); at !== -1 && at < cut; at = a.buf.indexOf(NEWLINE, at + 1)) lines++;
+  const lastStart = Math.max(from, a.buf.lastIndexOf(NEWLINE, cut - 2) + 1);
+  if (!readKey(a.buf, lastStart, cut - 1, key)) return undefined;
+  a.skip(cut, lines);
+  b.skip(otherFrom + (cut - from), lines);
+  return { lines, lastId: key.id };
 }
 
 /** The kept file's rows of one id, as the table holds them (a repeated ordering keeps its last line). */
@@ -355,6 +427,13 @@ export async function diffWithKeptFile(
         counters.read += newGroup.size;
         out.unchanged(newGroup.size);
         tableRows += keptGroup.size;
+        const skipped = kept.inKeyOrder ? skipSameIds(fresh, old, readKey, lastNewId) : undefined;
+        if (skipped) {
+          counters.read += skipped.lines;
+          out.unchanged(skipped.lines);
+          tableRows += skipped.lines;
+          lastNewId = lastKeptId = skipped.lastId;
+        }
       } else {
         await mergeId(compared <= 0 ? newGroup : undefined, compared >= 0 ? keptGroup : undefined);
       }

@@ -13,7 +13,7 @@ import { env } from "../env";
 import { logger } from "../log";
 import { type DatasetSpec, datasets, isTableName, type TableName, tableNames } from "./datasets";
 import { EtlError } from "./errors";
-import { fileFingerprint, forgetFingerprint, knownFingerprint, rememberFingerprint } from "./fingerprint";
+import { fileFingerprint, forgetFingerprint, knownFile, rememberFingerprint } from "./fingerprint";
 import { firstBuild } from "./first-build";
 import { type LineHasher, lineHasher } from "./hash";
 import { countersToRow, Heartbeat, type Tracked } from "./heartbeat";
@@ -165,8 +165,8 @@ async function syncTable(
     return true;
   }
   const fingerprint = await timed(counters, "download", () => fileFingerprint(file.path, ctx.signal));
-  const known = await knownFingerprint(ctx.db, spec.table);
-  if (run.mode === "incremental" && !job.fullCompare && fingerprint && fingerprint === known) {
+  const known = await knownFile(ctx.db, spec.table);
+  if (run.mode === "incremental" && !job.fullCompare && fingerprint && fingerprint === known?.fingerprint) {
     counters.stage = "skipped";
     counters.message = "Skipped: the same bytes as the file of its last exact sync.";
     return false;
@@ -176,14 +176,15 @@ async function syncTable(
   await forgetFingerprint(ctx.db, spec.table);
   counters.bytesRead = 0;
   counters.bytesTotal = file.bytes;
-  await (run.mode === "first-run" ? firstBuild(job) : incrementalSync(job));
+  const { idsInOrder } = await (run.mode === "first-run" ? firstBuild(job) : incrementalSync(job));
   // A first build logs no rows: the table's past before it cannot be rebuilt from the log.
   if (run.mode === "first-run") await raiseHorizon(ctx.pool, spec.table, run.id);
   await file.remember?.();
   if (fingerprint && counters.rejected === 0 && counters.deletesWithheld === 0) {
     // The kept file first: a fingerprint is only ever stored beside the file it describes.
     await keepFile(ctx.keptFolder, spec, file, run.source === "imdb");
-    await rememberFingerprint(ctx.db, spec.table, fingerprint, run.id);
+    const inKeyOrder = idsInOrder && counters.duplicates === 0;
+    await rememberFingerprint(ctx.db, spec.table, { fingerprint, inKeyOrder }, run.id);
   }
   return true;
 }

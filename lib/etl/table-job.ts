@@ -43,6 +43,11 @@ export function emptyCounters(): TableCounters {
   };
 }
 
+/** What a sync saw of its file's order: ids that never go down let the next run skip unchanged lines in bulk. */
+export interface SyncedShape {
+  idsInOrder: boolean;
+}
+
 export interface TableJob {
   pool: Pool;
   spec: DatasetSpec;

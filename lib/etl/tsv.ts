@@ -109,6 +109,23 @@ export class LinePuller {
     return true;
   }
 
+  /** Puts the current line back: next() gives it again. */
+  unread(): void {
+    this.pos = this.start;
+    this.lineNumber--;
+  }
+
+  /** Moves on to `position` of the buffer, past `lines` whole lines taken without next(). */
+  skip(position: number, lines: number): void {
+    this.pos = position;
+    this.lineNumber += lines;
+  }
+
+  /** Where next() goes on reading in `buf`. */
+  get position(): number {
+    return this.pos;
+  }
+
   /** Reads the next chunk behind what is left of this one; false once the stream has ended. */
   async refill(): Promise<boolean> {
     if (this.ended) return false;

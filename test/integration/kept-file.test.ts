@@ -4,6 +4,7 @@
  */
 import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import mysql, { type RowDataPacket } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keptFolder } from "../../lib/etl/kept-file";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
@@ -63,5 +64,32 @@ describe("the kept file", () => {
     expect(result.updated).toBe(300);
     expect(await readdir(folder)).toEqual(["title.ratings.tsv.gz"]);
     expect((await sync("incremental", "day5", day(500))).message).toMatch(/^Diffed against the kept file/);
+  });
+
+  it("is marked in key order only after a sync whose file's ids never went down and held no key twice", async () => {
+    const inKeyOrder = async () => {
+      const connection = await mysql.createConnection({ uri: db.url });
+      try {
+        const [rows] = await connection.query<RowDataPacket[]>(
+          "SELECT in_key_order FROM etl_table_files WHERE table_name = 'title_ratings'",
+        );
+        return rows.map((row) => Boolean(row.in_key_order));
+      } finally {
+        await connection.end();
+      }
+    };
+    const lines = Array.from({ length: 300 }, (_, i) => rating(i + 1, 600));
+    expect(await inKeyOrder()).toEqual([true]); // day 5, an incremental run in key order
+    await sync("first-run", "repeated", tsv("title_ratings", [...lines, rating(300, 601)]));
+    expect(await inKeyOrder()).toEqual([false]);
+    await sync("incremental", "sorted", tsv("title_ratings", lines));
+    expect(await inKeyOrder()).toEqual([true]);
+    await sync("first-run", "reversed", tsv("title_ratings", [...lines].reverse()));
+    expect(await inKeyOrder()).toEqual([false]);
+    const result = await sync("incremental", "reversed-changed", tsv("title_ratings", [...lines].reverse().slice(1)));
+    expect(result.message).toMatch(/not sorted by tconst .*compared in the database instead/);
+    expect(await inKeyOrder()).toEqual([false]);
+    await sync("first-run", "sorted-again", tsv("title_ratings", lines));
+    expect(await inKeyOrder()).toEqual([true]);
   });
 });

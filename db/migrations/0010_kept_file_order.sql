@@ -1,0 +1,1 @@
+ALTER TABLE `etl_table_files` ADD `in_key_order` boolean DEFAULT false NOT NULL;
