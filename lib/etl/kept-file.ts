@@ -228,28 +228,36 @@ function skipSameIds(fresh: GroupReader, old: GroupReader, readKey: ReturnType<t
   if (!fresh.unhold()) return undefined;
   if (!old.unhold()) return undefined;
   const [a, b] = [fresh.lines, old.lines];
-  const [from, otherFrom] = [a.position, b.position];
-  const same = sameLength(a.buf, from, b.buf, otherFrom, Math.min(a.buf.length - from, b.buf.length - otherFrom));
+  const [mine, theirs] = [a.ahead, b.ahead];
+  if (!mine || !theirs) return undefined;
+  const [buf, from, otherFrom] = [mine.chunk, mine.from, theirs.from];
+  const same = sameLength(
+    buf,
+    from,
+    theirs.chunk,
+    otherFrom,
+    Math.min(buf.length - from, theirs.chunk.length - otherFrom),
+  );
   // The last whole line before the difference, then back to the first line of its id.
-  const lastNewline = a.buf.lastIndexOf(NEWLINE, from + same - 1);
+  const lastNewline = buf.lastIndexOf(NEWLINE, from + same - 1);
   if (lastNewline < from) return undefined;
-  let cut = Math.max(from, a.buf.lastIndexOf(NEWLINE, lastNewline - 1) + 1);
-  const length = keyLength(a.buf, cut, lastNewline);
+  let cut = Math.max(from, buf.lastIndexOf(NEWLINE, lastNewline - 1) + 1);
+  const length = keyLength(buf, cut, lastNewline);
   if (length < 0) return undefined;
   while (cut > from) {
-    const previous = Math.max(from, a.buf.lastIndexOf(NEWLINE, cut - 2) + 1);
+    const previous = Math.max(from, buf.lastIndexOf(NEWLINE, cut - 2) + 1);
     const sameKey =
-      keyLength(a.buf, previous, cut - 1) === length &&
-      a.buf.compare(a.buf, cut, cut + length, previous, previous + length) === 0;
+      keyLength(buf, previous, cut - 1) === length &&
+      buf.compare(buf, cut, cut + length, previous, previous + length) === 0;
     if (!sameKey) break;
     cut = previous;
   }
   const key = noKey();
-  if (cut === from || !readKey(a.buf, from, a.buf.indexOf(NEWLINE, from), key) || key.id <= after) return undefined;
+  if (cut === from || !readKey(buf, from, buf.indexOf(NEWLINE, from), key) || key.id <= after) return undefined;
   let lines = 0;
-  for (let at = a.buf.indexOf(NEWLINE, from); at !== -1 && at < cut; at = a.buf.indexOf(NEWLINE, at + 1)) lines++;
-  const lastStart = Math.max(from, a.buf.lastIndexOf(NEWLINE, cut - 2) + 1);
-  if (!readKey(a.buf, lastStart, cut - 1, key)) return undefined;
+  for (let at = buf.indexOf(NEWLINE, from); at !== -1 && at < cut; at = buf.indexOf(NEWLINE, at + 1)) lines++;
+  const lastStart = Math.max(from, buf.lastIndexOf(NEWLINE, cut - 2) + 1);
+  if (!readKey(buf, lastStart, cut - 1, key)) return undefined;
   a.skip(cut, lines);
   b.skip(otherFrom + (cut - from), lines);
   return { lines, lastId: key.id };

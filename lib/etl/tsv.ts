@@ -72,9 +72,10 @@ export class LineSplitter {
 
 /**
  * The lines of a byte stream pulled one at a time, for reading two files side by side: next() gives the next
- * line whole in the buffer (as `buf`, `start`, `end`, without `\n` or a `\r` before it); when it returns
- * false, `await refill()` and call it again, until refill() returns false at the end of the stream. A line
- * spanning two chunks is copied (with the rest of the previous chunk); the others are slices of the chunk.
+ * line whole (as `buf`, `start`, `end`, without `\n` or a `\r` before it); when it returns false,
+ * `await refill()` and call it again, until refill() returns false at the end of the stream. Lines are slices
+ * of the stream's chunks; only a line that spans two chunks is copied, alone (copying each chunk behind the
+ * rest of the last one doubled the garbage, and the peak memory with it).
  */
 export class LinePuller {
   buf: Buffer = Buffer.alloc(0);
@@ -83,7 +84,10 @@ export class LinePuller {
   lineNumber = 0;
   /** The line's chunk was valid UTF-8 as one block (only looked at when asked for, see `checkUtf8`). */
   utf8Checked = false;
+  private chunk: Buffer = Buffer.alloc(0);
   private pos = 0;
+  /** A line that spanned two chunks, copied whole: next() gives it before the rest of the chunk. */
+  private spanning: Buffer | undefined;
   private chunkUtf8 = false;
   private ended = false;
   private readonly chunks: AsyncIterator<Buffer>;
@@ -96,53 +100,81 @@ export class LinePuller {
   }
 
   next(): boolean {
-    const buf = this.buf;
-    const start = this.pos;
-    const nl = buf.indexOf(NEWLINE, start);
-    if (nl === -1 && (!this.ended || start >= buf.length)) return false;
-    const stop = nl === -1 ? buf.length : nl;
+    const spanning = this.spanning;
+    if (spanning) {
+      this.spanning = undefined;
+      const stop = spanning[spanning.length - 1] === NEWLINE ? spanning.length - 1 : spanning.length;
+      this.setLine(spanning, 0, stop, false);
+      return true;
+    }
+    const chunk = this.chunk;
+    const nl = chunk.indexOf(NEWLINE, this.pos);
+    if (nl === -1) return false;
+    this.setLine(chunk, this.pos, nl, this.chunkUtf8);
+    this.pos = nl + 1;
+    return true;
+  }
+
+  private setLine(buf: Buffer, start: number, stop: number, utf8Checked: boolean): void {
+    this.buf = buf;
     this.start = start;
     this.end = stop > start && buf[stop - 1] === CR ? stop - 1 : stop;
-    this.utf8Checked = nl !== -1 && this.chunkUtf8;
+    this.utf8Checked = utf8Checked;
     this.lineNumber++;
-    this.pos = stop + 1;
-    return true;
   }
 
   /** Puts the current line back: next() gives it again. */
   unread(): void {
-    this.pos = this.start;
+    if (this.buf === this.chunk) this.pos = this.start;
+    else this.spanning = this.buf;
     this.lineNumber--;
   }
 
-  /** Moves on to `position` of the buffer, past `lines` whole lines taken without next(). */
+  /**
+   * The chunk and where next() goes on reading in it, when the next line is one of the chunk's (not a line
+   * spanning two chunks): for comparing the rest of two chunks at once.
+   */
+  get ahead(): { chunk: Buffer; from: number } | undefined {
+    return this.spanning ? undefined : { chunk: this.chunk, from: this.pos };
+  }
+
+  /** Moves on to `position` of the chunk, past `lines` whole lines taken without next(). */
   skip(position: number, lines: number): void {
     this.pos = position;
     this.lineNumber += lines;
   }
 
-  /** Where next() goes on reading in `buf`. */
-  get position(): number {
-    return this.pos;
-  }
-
-  /** Reads the next chunk behind what is left of this one; false once the stream has ended. */
+  /** Reads the next chunk; false once the stream has ended and every line was given. */
   async refill(): Promise<boolean> {
     if (this.ended) return false;
-    const rest = this.buf.subarray(this.pos);
-    const { value, done } = await this.chunks.next();
-    this.pos = 0;
-    if (done) {
-      this.ended = true;
-      this.buf = rest;
+    let rest = this.chunk.subarray(this.pos);
+    for (;;) {
+      const { value, done } = await this.chunks.next();
+      if (done) {
+        this.ended = true;
+        [this.chunk, this.pos] = [Buffer.alloc(0), 0];
+        // The last line, without a newline.
+        if (rest.length > 0) this.spanning = rest;
+        return rest.length > 0;
+      }
+      const chunk = value as Buffer;
+      const nl = chunk.indexOf(NEWLINE);
+      if (rest.length > 0 && nl === -1) {
+        rest = Buffer.concat([rest, chunk]);
+        continue;
+      }
+      this.pos = 0;
+      if (rest.length > 0) {
+        this.spanning = Buffer.concat([rest, chunk.subarray(0, nl + 1)]);
+        this.pos = nl + 1;
+      }
+      this.chunk = chunk;
+      if (this.checkUtf8) {
+        const last = chunk.lastIndexOf(NEWLINE);
+        this.chunkUtf8 = last > this.pos && isUtf8(chunk.subarray(this.pos, last));
+      }
       return true;
     }
-    this.buf = rest.length > 0 ? Buffer.concat([rest, value]) : value;
-    if (this.checkUtf8) {
-      const last = this.buf.lastIndexOf(NEWLINE);
-      this.chunkUtf8 = last > 0 && isUtf8(this.buf.subarray(0, last));
-    }
-    return true;
   }
 }
 

@@ -3,6 +3,7 @@
  * engine in a worker thread so the request answers at once. The engine keeps etl_runs and etl_run_tables
  * up to date itself; this module only makes sure a worker that dies without a word fails its run.
  */
+import { engineWorkerLimits } from "../etl/engine-memory";
 import "server-only";
 import { Worker } from "node:worker_threads";
 import type { RunMode } from "../../db/schema";
@@ -45,7 +46,10 @@ export async function startSync(request: StartSync, trigger: RunTrigger = "web")
   };
   await assertReplaceConfirmed(db, run, request.replace ?? false);
   const runId = await createRun(db, run);
-  const worker = new Worker(new URL("../etl/worker.ts", import.meta.url), { workerData: { databaseUrl: url, runId } });
+  const worker = new Worker(new URL("../etl/worker.ts", import.meta.url), {
+    workerData: { databaseUrl: url, runId },
+    resourceLimits: engineWorkerLimits,
+  });
   workers.set(runId, worker);
   let settled = false;
   const fail = async (message: string) => {

@@ -3,10 +3,12 @@
  * one process; bundled once per bench by buildEngine()) as a child, timed from spawn to exit, with its peak RSS from GNU time (`/usr/bin/time -f %M`)
  * or, without it, from the peakRssBytes the engine reports itself.
  */
+
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { engineNodeFlags } from "../../lib/etl/engine-memory";
 
 const gnuTime = "/usr/bin/time";
 const engineBundle = ".cache/etl-cli.mjs";
@@ -82,7 +84,17 @@ const keep = (text: string, more: string) => (text + more).slice(-256 * 1024);
 
 export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const cwd = options.cwd ?? process.cwd();
-  const engine = [process.execPath, engineBundle, "--mode", options.mode, "--source", options.source, "--json"];
+  // As `npm run etl` runs it (package.json), with the engine's Node.js flags.
+  const engine = [
+    process.execPath,
+    ...engineNodeFlags,
+    engineBundle,
+    "--mode",
+    options.mode,
+    "--source",
+    options.source,
+    "--json",
+  ];
   const scratch = mkdtempSync(path.join(tmpdir(), "bench-time-"));
   const timeFile = path.join(scratch, "rss");
   const useTime = existsSync(gnuTime);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { datasets } from "../../lib/etl/datasets";
-import { fieldText, type LineCheck, LineSplitter, lineChecker, noKey } from "../../lib/etl/tsv";
+import { fieldText, type LineCheck, LinePuller, LineSplitter, lineChecker, noKey } from "../../lib/etl/tsv";
 
 function split(chunks: string[]): string[] {
   const lines: string[] = [];
@@ -133,5 +133,49 @@ describe("fieldText", () => {
     expect(fieldText(line, 0, line.length, 8)).toBe("Documentary,Short");
     expect(fieldText(line, 0, line.length, 6)).toBeNull();
     expect(fieldText(line, 0, line.length, 0)).toBe("tt0000001");
+  });
+});
+
+describe("LinePuller", () => {
+  /** Pulls every line of `text` cut into the given chunk sizes, refilling whenever next() runs dry. */
+  async function pull(text: string, sizes: number[]) {
+    const bytes = Buffer.from(text);
+    const chunks: Buffer[] = [];
+    for (let at = 0, i = 0; at < bytes.length; i++) {
+      const size = sizes[i % sizes.length] ?? 1;
+      chunks.push(bytes.subarray(at, at + size));
+      at += size;
+    }
+    const puller = new LinePuller(
+      (async function* () {
+        yield* chunks;
+      })(),
+      true,
+    );
+    const lines: string[] = [];
+    let reread = false;
+    for (;;) {
+      if (puller.next()) {
+        // Every other line is put back once: unread() must give the same line again.
+        if (puller.lineNumber % 2 === 0 && !reread) {
+          puller.unread();
+          reread = true;
+          continue;
+        }
+        reread = false;
+        lines.push(`${puller.lineNumber}:${puller.buf.toString("utf8", puller.start, puller.end)}`);
+        continue;
+      }
+      if (!(await puller.refill())) break;
+    }
+    return lines;
+  }
+
+  it("gives every line once, whole, whatever the chunks: CRLF, a line over three chunks, no final newline", async () => {
+    const text = `header\r\nalpha\nbeta gamma delta\r\n\n${"x".repeat(25)}\népsilon\nlast`;
+    const expected = text.split("\n").map((line, i) => `${i + 1}:${line.replace(/\r$/, "")}`);
+    for (const sizes of [[1], [2, 3], [7], [10, 1, 4], [1000]]) expect(await pull(text, sizes)).toEqual(expected);
+    expect(await pull("one\ntwo\n", [3])).toEqual(["1:one", "2:two"]);
+    expect(await pull("", [3])).toEqual([]);
   });
 });
