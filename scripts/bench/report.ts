@@ -6,7 +6,7 @@ import { cpus, totalmem } from "node:os";
 import type { TableName } from "../../lib/etl/datasets";
 import type { FloorResult } from "./floor";
 import type { Expected } from "./mutate";
-import { rowsWritten, type SyncResult } from "./sync";
+import { type DiskGrowth, rowsWritten, type SyncResult } from "./sync";
 import { textTable } from "./text-table";
 
 export interface Machine {
@@ -45,6 +45,8 @@ export interface StepResult {
   /** Problems found by the checks (rows written, per-table counters); empty when all hold. */
   problems: string[];
   tables?: SyncResult["summary"]["tables"];
+  /** Disk used during the run over the start (the project's and the temporary folder's filesystems). */
+  disk?: DiskGrowth;
   /** The change history the run wrote (etl_changes): rows, and bytes of keys and logged values. */
   history?: { rows: number; bytes: number };
 }
@@ -125,6 +127,7 @@ export function syncStep(
     targetRatio,
     peakRssBytes: result.peakRssBytes,
     peakRssSource: result.peakRssSource,
+    disk: result.disk,
     rowsWritten: written,
     expectedRowsWritten,
     problems,
@@ -150,6 +153,8 @@ export function formatSteps(steps: StepResult[]): string {
     "against",
     "target",
     "peak RSS",
+    "disk +",
+    "temp disk",
     "rows written",
     "expected",
     "ok",
@@ -165,6 +170,8 @@ export function formatSteps(steps: StepResult[]): string {
       s.against ?? "",
       s.targetRatio === undefined ? "" : `≤ ${s.targetRatio}`,
       s.peakRssBytes === undefined ? "" : mb(s.peakRssBytes),
+      s.disk ? mb(s.disk.endBytes) : "",
+      s.disk ? mb(s.disk.peakBytes - s.disk.endBytes) : "",
       s.rowsWritten?.toLocaleString("en-US") ?? "",
       s.expectedRowsWritten?.toLocaleString("en-US") ?? "",
       s.problems.length > 0 ? "FAIL" : ratioOk && rssOk ? "yes" : "slow",

@@ -5,7 +5,8 @@
  */
 
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { statfs } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { engineNodeFlags } from "../../lib/etl/engine-memory";
@@ -48,7 +49,51 @@ export interface SyncResult {
   peakRssBytes: number;
   /** Where the peak came from: GNU time over the process tree, or the engine's own report. */
   peakRssSource: "time" | "engine";
+  /** Disk used on the filesystems of the project and the temporary folder, over what it was at the start. */
+  disk: DiskGrowth;
   summary: SyncSummary;
+}
+
+/** Disk growth during a run: at its highest, and at its end (the difference was temporary). */
+export interface DiskGrowth {
+  peakBytes: number;
+  endBytes: number;
+}
+
+/**
+ * Samples the used bytes of the filesystems holding `paths` (each counted once) every 250 ms until stop():
+ * the database's files, its temporary sort files, downloads and kept files all land there. Other writers to
+ * those filesystems count too: the bench runs alone.
+ */
+export function watchDisk(paths: string[]): { stop(): Promise<DiskGrowth> } {
+  const devices = new Map<number, string>();
+  for (const p of paths) devices.set(statSync(p).dev, p);
+  const used = async () => {
+    let total = 0;
+    for (const p of devices.values()) {
+      const s = await statfs(p);
+      total += (s.blocks - s.bfree) * s.bsize;
+    }
+    return total;
+  };
+  let start: number | undefined;
+  let peak = 0;
+  const sample = async () => {
+    const now = await used();
+    start ??= now;
+    peak = Math.max(peak, now - start);
+    return now - start;
+  };
+  const first = sample();
+  const timer = setInterval(() => void sample().catch(() => undefined), 250);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await first;
+      const end = await sample();
+      return { peakBytes: peak, endBytes: end };
+    },
+  };
 }
 
 export interface SyncOptions {
@@ -99,6 +144,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const timeFile = path.join(scratch, "rss");
   const useTime = existsSync(gnuTime);
   const [command, ...args] = useTime ? [gnuTime, "-f", "%M", "-o", timeFile, ...engine] : engine;
+  const disk = watchDisk([cwd, tmpdir()]);
   const started = performance.now();
   try {
     const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
@@ -128,6 +174,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       },
     );
     const seconds = (performance.now() - started) / 1000;
+    const diskGrowth = await disk.stop();
     let summary: SyncSummary;
     try {
       summary = parseSummary(stdout);
@@ -137,10 +184,19 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     }
     const kilobytes = useTime ? Number(readFileSync(timeFile, "utf8").trim().split("\n").pop()) : Number.NaN;
     if (Number.isFinite(kilobytes)) {
-      return { exitCode: code, seconds, peakRssBytes: kilobytes * 1024, peakRssSource: "time", summary };
+      return {
+        exitCode: code,
+        seconds,
+        peakRssBytes: kilobytes * 1024,
+        peakRssSource: "time",
+        disk: diskGrowth,
+        summary,
+      };
     }
-    return { exitCode: code, seconds, peakRssBytes: summary.peakRssBytes ?? 0, peakRssSource: "engine", summary };
+    const peakRssBytes = summary.peakRssBytes ?? 0;
+    return { exitCode: code, seconds, peakRssBytes, peakRssSource: "engine", disk: diskGrowth, summary };
   } finally {
+    await disk.stop().catch(() => undefined);
     rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -24,6 +24,7 @@ function result(change: Partial<{ updated: number; status: string }> = {}): Sync
     seconds: 2,
     peakRssBytes: 100 << 20,
     peakRssSource: "time",
+    disk: { peakBytes: 30 << 20, endBytes: 10 << 20 },
     summary: { id: 1, status: change.status ?? "succeeded", tables },
   };
 }
@@ -44,6 +45,8 @@ describe("benchmark checks", () => {
     expect(step.problems).toEqual([]);
     expect(step.ratioToFloor).toBe(0.5);
     expect(formatSteps([step])).toMatch(/1 %.*yes$/m);
+    // The disk the run kept, then what it used only while it ran.
+    expect(formatSteps([step])).toMatch(/100 MB +10 MB +20 MB /);
   });
 
   it("name the table and counter that differ, and a failed run", () => {
