@@ -186,10 +186,17 @@ class GroupReader {
     return true;
   }
 
-  /** The next group (empty at the end of the file). */
-  async next(group: LineGroup): Promise<void> {
+  /**
+   * The next group (empty at the end of the file): undefined when it was in the buffer, else a promise that
+   * reads on. Most groups are: no promise per id (a promise per title was most of a run's garbage once).
+   */
+  next(group: LineGroup): Promise<void> | undefined {
     group.clear();
-    while (!this.fill(group) && (await this.lines.refill()));
+    return this.fill(group) ? undefined : this.readOn(group);
+  }
+
+  private async readOn(group: LineGroup): Promise<void> {
+    while ((await this.lines.refill()) && !this.fill(group));
   }
 }
 
@@ -393,28 +400,35 @@ export async function diffWithKeptFile(
     await merge.finish();
   };
 
-  const readNew = async () => {
-    try {
-      stopIfAborted(job.signal);
-      await fresh.next(newGroup);
-    } catch (error) {
-      throw readError(spec, error);
-    }
-    if (newGroup.id >= 0) {
-      if (newGroup.id <= lastNewId) throw unsorted({ lineNumber: newGroup.lineNumbers[0] as number });
-      lastNewId = newGroup.id;
-    }
+  // The next group of each file: synchronous while the buffer holds it, a promise only when a chunk is read.
+  const newRead = () => {
+    if (newGroup.id < 0) return;
+    if (newGroup.id <= lastNewId) throw unsorted({ lineNumber: newGroup.lineNumbers[0] as number });
+    lastNewId = newGroup.id;
   };
-  const readKept = async () => {
-    try {
-      await old.next(keptGroup);
-    } catch (error) {
-      throw new KeptFileUnusable(`the kept file cannot be read: ${(error as Error).message}`);
+  const readNew = (): Promise<void> | undefined => {
+    stopIfAborted(job.signal);
+    const reading = fresh.next(newGroup);
+    if (!reading) {
+      newRead();
+      return undefined;
     }
+    return reading.then(newRead, (error: unknown) => Promise.reject(readError(spec, error)));
+  };
+  const keptRead = () => {
     if (keptGroup.size === 0) return;
-    if (keptGroup.keyless) throw new KeptFileUnusable(`a line of the kept file has no key`);
+    if (keptGroup.keyless) throw new KeptFileUnusable("a line of the kept file has no key");
     if (keptGroup.id <= lastKeptId) throw new KeptFileUnusable("the kept file is not sorted by its key");
     lastKeptId = keptGroup.id;
+  };
+  const readKept = (): Promise<void> | undefined => {
+    const reading = old.next(keptGroup);
+    if (!reading) {
+      keptRead();
+      return undefined;
+    }
+    const unusable = (error: Error) => new KeptFileUnusable(`the kept file cannot be read: ${error.message}`);
+    return reading.then(keptRead, (error: Error) => Promise.reject(unusable(error)));
   };
 
   try {
@@ -445,8 +459,14 @@ export async function diffWithKeptFile(
       } else {
         await mergeId(compared <= 0 ? newGroup : undefined, compared >= 0 ? keptGroup : undefined);
       }
-      if (compared <= 0) await readNew();
-      if (compared >= 0) await readKept();
+      if (compared <= 0) {
+        const reading = readNew();
+        if (reading) await reading;
+      }
+      if (compared >= 0) {
+        const reading = readKept();
+        if (reading) await reading;
+      }
     }
     stopIfAborted(job.signal);
   } finally {
