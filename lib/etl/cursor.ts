@@ -6,11 +6,16 @@ import type { Readable } from "node:stream";
 import type { Connection } from "mysql2";
 import type { PoolConnection } from "mysql2/promise";
 
-type KeyRow = [number, number, Buffer] | [number, Buffer];
-
+/**
+ * Keys and hashes are copied out of each row as it arrives, into plain arrays: the row array and its Buffer
+ * die young. Kept until their batch was merged, they outlived V8's young collections and piled up as old
+ * garbage (with 4 MB semi-spaces a table read peaked at 165 MB against 121 MB).
+ */
 export class KeyHashCursor {
-  private queue: KeyRow[] = [];
-  private rows: KeyRow[] = [];
+  private queuedKeys: number[] = [];
+  private queuedHashes: bigint[] = [];
+  private keys: number[] = [];
+  private hashes: bigint[] = [];
   private index = 0;
   private ended = false;
   private failure: Error | undefined;
@@ -27,10 +32,12 @@ export class KeyHashCursor {
   ) {
     const callbackConnection = connection.connection as unknown as Connection;
     this.stream = callbackConnection.query({ sql, rowsAsArray: true }).stream({ highWaterMark: batchSize });
-    this.stream.on("data", (row: KeyRow) => {
-      this.queue.push(row);
-      if (this.queue.length >= this.batchSize) this.stream.pause();
-      if (this.queue.length === 1 || this.queue.length >= this.batchSize) this.signal();
+    this.stream.on("data", (row: unknown[]) => {
+      this.queuedKeys.push(row[0] as number, this.hasOrdering ? (row[1] as number) : 0);
+      this.queuedHashes.push(this.rowHash(row));
+      const queued = this.queuedHashes.length;
+      if (queued >= this.batchSize) this.stream.pause();
+      if (queued === 1 || queued >= this.batchSize) this.signal();
     });
     this.stream.on("end", () => {
       this.ended = true;
@@ -42,6 +49,11 @@ export class KeyHashCursor {
     });
   }
 
+  /** The row's hash as the merge compares it: here the stored row_hash, the row's last column. */
+  protected rowHash(row: readonly unknown[]): bigint {
+    return (row[row.length - 1] as Buffer).readBigUInt64BE(0);
+  }
+
   private signal(): void {
     const wake = this.wake;
     this.wake = undefined;
@@ -50,40 +62,34 @@ export class KeyHashCursor {
 
   /** True when a current row is available without waiting. */
   get ready(): boolean {
-    return this.index < this.rows.length;
+    return this.index < this.hashes.length;
   }
 
   /** Waits for the next batch; false when the table is exhausted. */
   async fill(): Promise<boolean> {
-    while (this.queue.length === 0 && !this.ended && !this.failure) {
+    while (this.queuedHashes.length === 0 && !this.ended && !this.failure) {
       await new Promise<void>((resolve) => {
         this.wake = resolve;
       });
     }
     if (this.failure) throw this.failure;
-    this.rows = this.queue;
+    [this.keys, this.hashes] = [this.queuedKeys, this.queuedHashes];
+    [this.queuedKeys, this.queuedHashes] = [[], []];
     this.index = 0;
-    this.queue = [];
     if (!this.ended) this.stream.resume();
-    return this.rows.length > 0;
+    return this.hashes.length > 0;
   }
 
   get id(): number {
-    return (this.rows[this.index] as KeyRow)[0];
+    return this.keys[this.index * 2] as number;
   }
 
   get ordering(): number {
-    return this.hasOrdering ? ((this.rows[this.index] as [number, number, Buffer])[1] as number) : 0;
+    return this.keys[this.index * 2 + 1] as number;
   }
 
   get hash(): bigint {
-    const row = this.rows[this.index] as KeyRow;
-    return (row[row.length - 1] as Buffer).readBigUInt64BE(0);
-  }
-
-  /** The current row as the server sent it: the key columns, then what the query selects after them. */
-  protected get current(): readonly unknown[] {
-    return this.rows[this.index] as readonly unknown[];
+    return this.hashes[this.index] as bigint;
   }
 
   next(): void {

@@ -37,8 +37,7 @@ export class RowContentCursor extends KeyHashCursor {
     super(connection, selectRowLinesSql(spec, spec.table), keyColumns(spec).length === 2);
   }
 
-  override get hash(): bigint {
-    const row = this.current;
+  protected override rowHash(row: readonly unknown[]): bigint {
     const content = this.hashLine(row[row.length - 1] as Buffer);
     const stored = (row[row.length - 2] as Buffer).readBigUInt64BE(0);
     return content === stored ? content : content ^ 1n;
