@@ -18,7 +18,7 @@ import type { KnownFile } from "./fingerprint";
 import type { LineHasher } from "./hash";
 import { type KeyCursor, KeyMerge, type MergeOutput } from "./merge";
 import { emptyFile, LineScanner, type Reject, readError, stopIfAborted } from "./scan";
-import { inflateChunkBytes, openBytes, readChunkBytes } from "./source";
+import { diffInflateChunkBytes, openBytes, readChunkBytes } from "./source";
 import type { TableCounters } from "./table-job";
 import { LinePuller, lineKeyReader, noKey } from "./tsv";
 
@@ -354,7 +354,7 @@ export async function diffWithKeptFile(
   let gunzip: Readable | undefined;
   if (kept.gzipped) {
     raw.on("data", (chunk) => count(chunk as Buffer));
-    gunzip = raw.pipe(createGunzip({ chunkSize: inflateChunkBytes }));
+    gunzip = raw.pipe(createGunzip({ chunkSize: diffInflateChunkBytes }));
     raw.on("error", (error) => gunzip?.destroy(error));
     keptInput = gunzip;
   } else {
@@ -365,9 +365,13 @@ export async function diffWithKeptFile(
       }
     })();
   }
-  const newInput = openBytes(job.file, (n) => {
-    counters.bytesRead += n;
-  });
+  const newInput = openBytes(
+    job.file,
+    (n) => {
+      counters.bytesRead += n;
+    },
+    diffInflateChunkBytes,
+  );
   const scanner = new LineScanner(spec, job.hash, counters, job.onReject);
   const readKey = lineKeyReader(spec);
   const fresh = new GroupReader(new LinePuller(newInput as AsyncIterable<Buffer>, true), readKey);
