@@ -11,7 +11,7 @@ import { type Db, getDb, getPool } from "../db";
 import { isConnectionLost, lostReason, nodeName, nodeUrls, otherAnsweringNode } from "../db/failover";
 import { env } from "../env";
 import { logger } from "../log";
-import { type DatasetSpec, datasets, isTableName, type TableName } from "./datasets";
+import { type DatasetSpec, datasets, isTableName, type TableName, tableNames } from "./datasets";
 import { EtlError } from "./errors";
 import { fileFingerprint, forgetFingerprint, knownFile, rememberFingerprint } from "./fingerprint";
 import { firstBuild } from "./first-build";
@@ -231,18 +231,18 @@ async function runTable(
 }
 
 /**
- * The order tables are read in: the largest files first (their real sizes), so that the small ones fill the
- * gaps beside them instead of the largest starting last and the run waiting on it alone.
+ * The tables in the order they are read: the largest files first (their real sizes), so that the small ones
+ * fill the gaps beside them instead of the largest starting last and the run waiting on it alone.
  */
-const readOrder: TableName[] = [
-  "title_principals",
-  "title_akas",
-  "name_basics",
-  "title_basics",
-  "title_crew",
-  "title_episode",
-  "title_ratings",
-];
+const largestFirst: TableName[] = ["title_principals", "title_akas", "name_basics", "title_basics"];
+function readOrder(tables: TableName[]): TableName[] {
+  const rank = (table: TableName) => {
+    const index = largestFirst.indexOf(table);
+    return index === -1 ? largestFirst.length : index;
+  };
+  // A stable sort: the other tables keep their usual order after these.
+  return tableNames.filter((t) => tables.includes(t)).sort((a, b) => rank(a) - rank(b));
+}
 
 /** Tables in progress at most: two being read, and up to two whose server-side work runs or waits its turn. */
 const tablesInFlight = 4;
@@ -319,7 +319,7 @@ export async function executeRun(databaseUrl: string, runId: number, options: Ex
   const [run] = await db.select().from(etlRuns).where(eq(etlRuns.id, runId));
   if (!run) throw new Error(`Run #${runId} does not exist.`);
   const tables = (run.tables ?? "").split(",").filter(isTableName);
-  const ordered = readOrder.filter((t) => tables.includes(t));
+  const ordered = readOrder(tables);
   const pool = getPool(databaseUrl);
   const lock = await holdRunLock(pool, runId);
   try {
