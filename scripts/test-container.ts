@@ -14,6 +14,7 @@
  *
  * Containers, network and volumes are removed at the end, also on failure; the images stay for the next run.
  */
+
 import { type SpawnSyncOptions, spawnSync } from "node:child_process";
 import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,6 +22,7 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { parse } from "yaml";
 import type { RunSnapshot } from "../lib/api/contract";
+import { engineNodeFlags } from "../lib/etl/engine-memory";
 import { freePort } from "../lib/free-port";
 
 interface ComposeService {
@@ -327,6 +329,7 @@ try {
     "exec",
     containerName("console"),
     "node",
+    ...engineNodeFlags,
     ".cache/etl-cli.mjs",
     "--mode",
     "incremental",
