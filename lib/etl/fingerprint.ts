@@ -10,6 +10,7 @@ import xxhash from "xxhash-wasm";
 import { etlTableFiles } from "../../db/schema";
 import type { Db } from "../db";
 import type { TableName } from "./datasets";
+import { hashHex } from "./hash";
 import { readChunkBytes } from "./source";
 
 /**
@@ -34,7 +35,12 @@ export async function fileFingerprint(path: string, signal?: AbortSignal): Promi
   } finally {
     await file.close();
   }
-  return `${bytes}:${hasher.digest().toString(16).padStart(16, "0")}`;
+  return fingerprintText(bytes, hasher.digest());
+}
+
+/** The stored form of a fingerprint: `<bytes>:<XXH64 as 16 hex digits>`. */
+export function fingerprintText(bytes: number, digest: bigint): string {
+  return `${bytes}:${hashHex(digest)}`;
 }
 
 /** The fingerprint of the file the table was last synced from exactly, and whether that file was in key order. */

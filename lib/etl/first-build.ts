@@ -59,8 +59,8 @@ async function loadFile(job: TableJob, connection: PoolConnection, copy: string,
     await genres?.flush();
   };
   try {
-    const input = openBytes(job.file, (n) => {
-      counters.bytesRead += n;
+    const input = openBytes(job.file, (chunk) => {
+      counters.bytesRead += chunk.length;
     });
     await scanFile(input, spec, job.hash, counters, { onRows, onReject: job.onReject }, job.signal);
     const [loaded] = await Promise.all([load.end(), genres?.end()]);

@@ -361,8 +361,8 @@ function mergeSync(job: TableJob, openSide: (staging: Staging) => TableSide | Pr
       const merge = new KeyMerge(table, staging, counters, (row) => notSorted(job, row));
       try {
         await merge.start();
-        const input = openBytes(job.file, (n) => {
-          counters.bytesRead += n;
+        const input = openBytes(job.file, (chunk) => {
+          counters.bytesRead += chunk.length;
         });
         const onRows = async (rows: ScannedRow[]) => {
           await merge.add(rows);
@@ -420,8 +420,8 @@ async function compareUnsorted(job: TableJob): Promise<void> {
           await rowLoad.write(rows.flush());
           await rejectedLoad.write(rejected.flush());
         };
-        const input = openBytes(job.file, (n) => {
-          counters.bytesRead += n;
+        const input = openBytes(job.file, (chunk) => {
+          counters.bytesRead += chunk.length;
         });
         await scanFile(input, spec, job.hash, counters, { onRows, onReject: job.onReject }, job.signal);
         const [loaded] = await Promise.all([rowLoad.end(), rejectedLoad.end()]);

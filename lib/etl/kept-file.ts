@@ -7,20 +7,17 @@
  * (diffWithKeptFile) checks those bytes while it reads them; anything amiss (missing, unsorted, other bytes)
  * sends the run back to the table scan.
  */
-import { createReadStream } from "node:fs";
 import { copyFile, link, mkdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import type { Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
 import xxhash from "xxhash-wasm";
 import type { DatasetSpec } from "./datasets";
-import type { KnownFile } from "./fingerprint";
+import { fingerprintText, type KnownFile } from "./fingerprint";
 import type { LineHasher } from "./hash";
 import { type KeyCursor, KeyMerge, type MergeOutput } from "./merge";
 import { emptyFile, LineScanner, type Reject, readError, stopIfAborted } from "./scan";
-import { diffInflateChunkBytes, openBytes, readChunkBytes } from "./source";
+import { diffInflateChunkBytes, openBytes } from "./source";
 import type { TableCounters } from "./table-job";
-import { LinePuller, lineKeyReader, noKey } from "./tsv";
+import { LinePuller, lineKeyReader, NEWLINE, noKey, TAB } from "./tsv";
 
 export interface KeptFile extends KnownFile {
   path: string;
@@ -200,9 +197,6 @@ class GroupReader {
   }
 }
 
-const NEWLINE = 10;
-const TAB = 9;
-
 /** How many bytes from the two offsets on are the same (at most n). */
 function sameLength(a: Buffer, aStart: number, b: Buffer, bStart: number, n: number): number {
   const same = (from: number, to: number) => a.compare(b, bStart + from, bStart + to, aStart + from, aStart + to) === 0;
@@ -345,37 +339,25 @@ export async function diffWithKeptFile(
   const hasher = (await xxhash()).create64();
   let keptBytes = 0;
   // The kept file's stored bytes are hashed as they are read: verified against its fingerprint at the end.
-  const raw = createReadStream(kept.path, { highWaterMark: readChunkBytes });
-  const count = (chunk: Buffer) => {
-    keptBytes += chunk.length;
-    hasher.update(chunk);
-  };
-  let keptInput: AsyncIterable<Buffer>;
-  let gunzip: Readable | undefined;
-  if (kept.gzipped) {
-    raw.on("data", (chunk) => count(chunk as Buffer));
-    gunzip = raw.pipe(createGunzip({ chunkSize: diffInflateChunkBytes }));
-    raw.on("error", (error) => gunzip?.destroy(error));
-    keptInput = gunzip;
-  } else {
-    keptInput = (async function* () {
-      for await (const chunk of raw as AsyncIterable<Buffer>) {
-        count(chunk);
-        yield chunk;
-      }
-    })();
-  }
+  const keptInput = openBytes(
+    kept,
+    (chunk) => {
+      keptBytes += chunk.length;
+      hasher.update(chunk);
+    },
+    diffInflateChunkBytes,
+  );
   const newInput = openBytes(
     job.file,
-    (n) => {
-      counters.bytesRead += n;
+    (chunk) => {
+      counters.bytesRead += chunk.length;
     },
     diffInflateChunkBytes,
   );
   const scanner = new LineScanner(spec, job.hash, counters, job.onReject);
   const readKey = lineKeyReader(spec);
   const fresh = new GroupReader(new LinePuller(newInput as AsyncIterable<Buffer>, true), readKey);
-  const old = new GroupReader(new LinePuller(keptInput, false), readKey);
+  const old = new GroupReader(new LinePuller(keptInput as AsyncIterable<Buffer>, false), readKey);
   const [newGroup, keptGroup] = [new LineGroup(), new LineGroup()];
   let tableRows = 0;
   let lastNewId = -1;
@@ -474,11 +456,10 @@ export async function diffWithKeptFile(
     }
     stopIfAborted(job.signal);
   } finally {
-    raw.destroy();
-    gunzip?.destroy();
+    keptInput.destroy();
     newInput.destroy();
   }
-  if (`${keptBytes}:${hasher.digest().toString(16).padStart(16, "0")}` !== kept.fingerprint) {
+  if (fingerprintText(keptBytes, hasher.digest()) !== kept.fingerprint) {
     throw new KeptFileUnusable("the kept file's bytes are not those of the table's last exact sync");
   }
   return tableRows;

@@ -6,7 +6,7 @@
 import { createReadStream, existsSync } from "node:fs";
 import { lstat, mkdir, open, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import type { Readable } from "node:stream";
+import { type Readable, Transform } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { eq } from "drizzle-orm";
 import { etlSources } from "../../db/schema";
@@ -96,16 +96,35 @@ export const readChunkBytes = 64 << 10;
 export const inflateChunkBytes = 16 << 10;
 export const diffInflateChunkBytes = 64 << 10;
 
-/** The file's bytes, decompressed when gzipped; a corrupt or truncated .gz errors the stream. */
+/**
+ * The file's bytes, decompressed when gzipped; a corrupt or truncated .gz errors the stream. `onStoredChunk`
+ * sees each chunk as stored (compressed or not): for progress, or to hash the stored bytes.
+ */
 export function openBytes(
   file: { path: string; gzipped: boolean },
-  onRawBytes?: (n: number) => void,
+  onStoredChunk?: (chunk: Buffer) => void,
   chunkSize = inflateChunkBytes,
 ): Readable {
   const raw = createReadStream(file.path, { highWaterMark: readChunkBytes });
-  if (onRawBytes) raw.on("data", (chunk: Buffer | string) => onRawBytes(chunk.length));
-  if (!file.gzipped) return raw;
+  if (!file.gzipped) {
+    if (!onStoredChunk) return raw;
+    // Not a 'data' listener on the stream handed out: it would start the flow before the reader iterates,
+    // and the chunks that flowed by then would reach the listener only.
+    const observed = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        onStoredChunk(chunk);
+        done(null, chunk);
+      },
+    });
+    raw.on("error", (error) => observed.destroy(error));
+    observed.on("close", () => raw.destroy());
+    return raw.pipe(observed);
+  }
+  // Piped into the inflater, the file flows as fast as it is inflated: a listener beside it only watches.
+  if (onStoredChunk) raw.on("data", (chunk) => onStoredChunk(chunk as Buffer));
   const gunzip = createGunzip({ chunkSize });
+  // Destroying the inflated stream (a read stopped early) closes the file too.
+  gunzip.on("close", () => raw.destroy());
   gunzip.on("error", () => raw.destroy());
   raw.on("error", (error) => gunzip.destroy(error));
   return raw.pipe(gunzip);

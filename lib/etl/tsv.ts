@@ -5,8 +5,8 @@
 import { isUtf8 } from "node:buffer";
 import type { DatasetSpec, FieldKind } from "./datasets";
 
-const TAB = 9;
-const NEWLINE = 10;
+export const TAB = 9;
+export const NEWLINE = 10;
 const CR = 13;
 const BACKSLASH = 92;
 const N = 78;

@@ -129,8 +129,8 @@ async function compareWithFile(job: TableJob): Promise<Drift> {
   const merge = new KeyMerge(cursor, count, counters, (row) => unsortedError(spec, row));
   try {
     await merge.start();
-    const input = openBytes(job.file, (n) => {
-      counters.bytesRead += n;
+    const input = openBytes(job.file, (chunk) => {
+      counters.bytesRead += chunk.length;
     });
     const handlers = { onRows: (rows: ScannedRow[]) => merge.add(rows), onReject: job.onReject };
     await scanFile(input, spec, job.hash, counters, handlers, job.signal);
