@@ -13,6 +13,7 @@ import { closePools, getDb } from "../lib/db";
 import { migrateDatabase } from "../lib/db/migrate";
 import { resolveDatabaseUrl } from "../lib/db/private-server";
 import { isTableName, type TableName, tableNames } from "../lib/etl/datasets";
+import { limitHeapGrowth } from "../lib/etl/engine-memory";
 import { executeRun, type ProgressEvent, settingsFromEnv } from "../lib/etl/pipeline";
 import type { RunSummary } from "../lib/etl/run-record";
 import { describeSource } from "../lib/etl/source";
@@ -153,6 +154,7 @@ const hasDrift = (summary: RunSummary) => summary.tables.some((t) => t.drift && 
 
 async function main() {
   const options = parse();
+  limitHeapGrowth();
   await logInThisThread();
   const url = await resolveDatabaseUrl();
   await migrateDatabase(url);

@@ -1,8 +1,10 @@
 /** worker_threads entry for the web app: runs one queued run with the same pipeline as the CLI. */
 import { parentPort, workerData } from "node:worker_threads";
 import { closePools } from "../db";
+import { limitHeapGrowth } from "./engine-memory";
 import { executeRun } from "./pipeline";
 
+limitHeapGrowth();
 const { databaseUrl, runId } = workerData as { databaseUrl: string; runId: number };
 
 executeRun(databaseUrl, runId)
