@@ -11,17 +11,16 @@ import { etlTableFiles } from "../../db/schema";
 import type { Db } from "../db";
 import type { TableName } from "./datasets";
 import { hashHex } from "./hash";
-import { readChunkBytes } from "./source";
 
 /**
  * `<bytes>:<XXH64 hex>` of the file, read once (about a second per GB); undefined for anything but a regular
- * file (a FIFO cannot be read twice), which is then always diffed. The file is read into one reused buffer:
+ * file (a FIFO cannot be read twice), which is then always diffed. The file is read into one reused 1 MB buffer:
  * a stream's new buffer per chunk left hundreds of megabytes of dead chunks for the garbage collector to find.
  */
 export async function fileFingerprint(path: string, signal?: AbortSignal): Promise<string | undefined> {
   if (!(await stat(path)).isFile()) return undefined;
   const hasher = (await xxhash()).create64();
-  const chunk = Buffer.allocUnsafe(readChunkBytes);
+  const chunk = Buffer.allocUnsafe(1 << 20);
   let bytes = 0;
   const file = await open(path);
   try {

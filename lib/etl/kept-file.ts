@@ -15,7 +15,7 @@ import { fingerprintText, type KnownFile } from "./fingerprint";
 import type { LineHasher } from "./hash";
 import { type KeyCursor, KeyMerge, type MergeOutput } from "./merge";
 import { emptyFile, LineScanner, type Reject, readError, stopIfAborted } from "./scan";
-import { diffInflateChunkBytes, openBytes } from "./source";
+import { diffChunks, openBytes } from "./source";
 import type { TableCounters } from "./table-job";
 import { LinePuller, lineKeyReader, NEWLINE, noKey, TAB } from "./tsv";
 
@@ -345,14 +345,14 @@ export async function diffWithKeptFile(
       keptBytes += chunk.length;
       hasher.update(chunk);
     },
-    diffInflateChunkBytes,
+    diffChunks,
   );
   const newInput = openBytes(
     job.file,
     (chunk) => {
       counters.bytesRead += chunk.length;
     },
-    diffInflateChunkBytes,
+    diffChunks,
   );
   const scanner = new LineScanner(spec, job.hash, counters, job.onReject);
   const readKey = lineKeyReader(spec);

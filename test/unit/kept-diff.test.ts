@@ -15,7 +15,7 @@ import { lineHasher } from "../../lib/etl/hash";
 import { diffWithKeptFile, KeptFileUnusable } from "../../lib/etl/kept-file";
 import { KeyMerge, type MergeOutput } from "../../lib/etl/merge";
 import { scanFile } from "../../lib/etl/scan";
-import { openBytes } from "../../lib/etl/source";
+import { diffChunks, openBytes } from "../../lib/etl/source";
 import { emptyCounters } from "../../lib/etl/table-job";
 import { lineKeyReader, noKey } from "../../lib/etl/tsv";
 import { tableCursor } from "../helpers/key-cursor";
@@ -178,8 +178,9 @@ describe("diffWithKeptFile", () => {
     for (const { seed, inKeyOrder } of cases) {
       const kind = inKeyOrder ? "in key order (same ids skipped in blocks)" : "with repeated keys";
       it(`${table}, seed ${seed}, a kept file ${kind}: the same changes and counts as the plain merge`, async () => {
-        // About 100 kB and more: ids straddle the 64 kB read chunks.
-        const snapshot = snapshots(table, seed, table === "title_ratings" ? 6000 : 1500, !inKeyOrder);
+        // About 100 kB per unit: files of over two read chunks, so that ids straddle the chunk boundaries.
+        const units = Math.ceil((2.5 * Math.max(diffChunks.read, diffChunks.inflate)) / 100_000);
+        const snapshot = snapshots(table, seed, units * (table === "title_ratings" ? 6000 : 1500), !inKeyOrder);
         const f = await files(table, snapshot, seed !== 2, inKeyOrder);
         const [plain, diffed] = [await plainMerge(f, snapshot.kept), await keptDiff(f)];
         expect(diffed.events.sort()).toEqual(plain.events.sort());
