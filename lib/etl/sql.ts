@@ -19,7 +19,7 @@ export function keyColumns(spec: DatasetSpec): string[] {
   return spec.keyFields.length === 2 ? [idColumn(spec), "ordering"] : [idColumn(spec)];
 }
 
-/** Columns the engine writes (the text key is a virtual column computed from the id). */
+/** Columns the engine writes (the text key is a generated column computed from the id). */
 export function storedColumns(spec: DatasetSpec): string[] {
   return [idColumn(spec), ...spec.fields.slice(1).map((f) => f.name), "row_hash"];
 }

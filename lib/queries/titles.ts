@@ -1,7 +1,7 @@
 /**
  * A title with everything the datasets say about it, a person and their titles, and search by name.
  * Lookups go through the numeric keys (tid, nid), the primary keys: one index descent, where the indexed
- * text keys (virtual columns) would take two.
+ * text keys (generated columns) would take two.
  */
 import "server-only";
 import type { RowDataPacket } from "mysql2";

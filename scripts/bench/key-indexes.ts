@@ -1,5 +1,5 @@
 /**
- * The cost of the indexes on the IMDb text keys (`tconst`, `nconst`, `titleId`: virtual columns computed
+ * The cost of the indexes on the IMDb text keys (`tconst`, `nconst`, `titleId`: stored generated columns computed
  * from the numeric primary key): their size on disk, and a way to build the mirror without them so the
  * bench can time the engine both ways in one run.
  */

@@ -57,6 +57,22 @@ describe("migrated schema", () => {
     expect(rows[0]?.h).toBe("0102030405060708");
   });
 
+  it("has no index on a VIRTUAL column (on a Galera node InnoDB's purge can loop on such a table: README)", async () => {
+    const [rows] = await connection.query<RowDataPacket[]>(
+      `SELECT DISTINCT s.table_name AS t, s.column_name AS c FROM information_schema.statistics s
+       JOIN information_schema.columns c ON c.table_schema = s.table_schema AND c.table_name = s.table_name
+         AND c.column_name = s.column_name
+       WHERE s.table_schema = DATABASE() AND c.extra LIKE '%VIRTUAL%'`,
+    );
+    expect(rows.map((r) => `${r.t}.${r.c}`)).toEqual([]);
+    const [keys] = await connection.query<RowDataPacket[]>(
+      `SELECT COUNT(*) AS n FROM information_schema.columns
+       WHERE table_schema = DATABASE() AND column_name IN ('tconst', 'nconst', 'titleId', 'active_slot')
+         AND extra LIKE '%STORED GENERATED%'`,
+    );
+    expect(Number(keys[0]?.n)).toBe(9);
+  });
+
   it("has the genre tables and the run bookkeeping tables", async () => {
     const [rows] = await connection.query<RowDataPacket[]>(
       "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE()",
