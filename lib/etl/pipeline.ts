@@ -250,33 +250,69 @@ const tablesInFlight = 4;
 const readersInFlight = 2;
 
 /**
+ * Server-side steps that run at once. A first build's index builds and swaps go one at a time: each sorts a
+ * whole table. An incremental run's applies go two at a time: each is one session's work on the server, and
+ * one at a time they queued behind the largest table, so that the end of a run was the applies alone, one
+ * after another, on one of the two cores.
+ */
+function serverSlots(mode: EtlRun["mode"]): number {
+  return mode === "incremental" ? 2 : 1;
+}
+
+/** At most `size` holders at once; the others wait their turn in the order they asked. */
+class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.free = size;
+  }
+
+  /** Waits for a slot; the function returned gives it back. */
+  async take(): Promise<() => void> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    };
+  }
+}
+
+/**
  * Runs the tables in order, overlapping where it helps: two tables' files are read at once (the engine's
  * thread is otherwise idle about 40 % of a read, waiting on zlib's threads and on the server), and once a
  * table's file has been read (its server-side work, the indexes or the apply, is next), the next table starts
- * reading. Server-side work stays one table at a time, in table order.
+ * reading. Server-side work takes a slot (serverSlots) for the rest of its table.
  */
 async function runTables(ctx: RunContext, beat: Heartbeat, tables: TableName[], failures: string[]) {
   const running: Promise<void>[] = [];
   const readings: Promise<void>[] = [];
-  let previousServerWork: Promise<void> = Promise.resolve();
+  const server = new Slots(serverSlots(ctx.run.mode));
   for (const table of tables) {
     // Each table in progress holds its connections (and, waiting, its staged rows): a bounded number of them.
     await running[running.length - tablesInFlight];
     await readings[readings.length - readersInFlight];
     if (ctx.signal.aborted) break;
-    const waitForServer = previousServerWork;
     let readDone!: () => void;
     const reading = new Promise<void>((resolve) => {
       readDone = resolve;
     });
+    let giveBack: (() => void) | undefined;
     const handOff = async () => {
       readDone();
-      await waitForServer;
+      giveBack = await server.take();
     };
-    const done = runTable(ctx, beat, table, failures, handOff).finally(readDone);
+    const done = runTable(ctx, beat, table, failures, handOff).finally(() => {
+      readDone();
+      giveBack?.();
+    });
     running.push(done);
     readings.push(reading);
-    previousServerWork = done;
   }
   await Promise.all(running);
 }

@@ -67,8 +67,8 @@ export interface TableJob {
   kept?: KeptFile;
   /**
    * Called when the table's reading is done and its server-side work (indexes and swap, or the apply) is next:
-   * the run starts reading the next table meanwhile, and this waits until the previous table's server-side
-   * work has ended, so that only one runs at a time.
+   * the run starts reading the next table meanwhile, and this waits for a slot for server-side work (one at a
+   * time in a first build, two in an incremental run: pipeline.ts serverSlots).
    */
   handOff?: () => Promise<void>;
   /**
