@@ -8,7 +8,7 @@ import { GenreSink, refreshGenreCounts } from "./genres";
 import { addIndexesSql, dropIndexesSql, type IndexDefinition, secondaryIndexes } from "./indexes";
 import { LoadStream, RowBatch, streamingConnection } from "./load-stream";
 import { type ScannedRow, scanFile } from "./scan";
-import { openBytes } from "./source";
+import { openTableFile } from "./source";
 import { loadRowsSql } from "./sql";
 import { type SyncedShape, type TableJob, timed } from "./table-job";
 
@@ -59,9 +59,7 @@ async function loadFile(job: TableJob, connection: PoolConnection, copy: string,
     await genres?.flush();
   };
   try {
-    const input = openBytes(job.file, (chunk) => {
-      counters.bytesRead += chunk.length;
-    });
+    const input = openTableFile(job);
     await scanFile(input, spec, job.hash, counters, { onRows, onReject: job.onReject }, job.signal);
     const [loaded] = await Promise.all([load.end(), genres?.end()]);
     return { replaced: loaded.replaced, inOrder, idsInOrder, statements: load.statements };

@@ -14,7 +14,7 @@ import { diffWithKeptFile, type KeptFile, KeptFileUnusable } from "./kept-file";
 import { LoadStream, RowBatch, streamingConnection } from "./load-stream";
 import { type KeyCursor, KeyMerge, type MergeOutput } from "./merge";
 import { type ScannedRow, scanFile } from "./scan";
-import { openBytes } from "./source";
+import { openTableFile } from "./source";
 import {
   createKeyTableSql,
   deleteByKeysSql,
@@ -361,9 +361,7 @@ function mergeSync(job: TableJob, openSide: (staging: Staging) => TableSide | Pr
       const merge = new KeyMerge(table, staging, counters, (row) => notSorted(job, row));
       try {
         await merge.start();
-        const input = openBytes(job.file, (chunk) => {
-          counters.bytesRead += chunk.length;
-        });
+        const input = openTableFile(job);
         const onRows = async (rows: ScannedRow[]) => {
           await merge.add(rows);
           await staging.handOver();
@@ -420,9 +418,7 @@ async function compareUnsorted(job: TableJob): Promise<void> {
           await rowLoad.write(rows.flush());
           await rejectedLoad.write(rejected.flush());
         };
-        const input = openBytes(job.file, (chunk) => {
-          counters.bytesRead += chunk.length;
-        });
+        const input = openTableFile(job);
         await scanFile(input, spec, job.hash, counters, { onRows, onReject: job.onReject }, job.signal);
         const [loaded] = await Promise.all([rowLoad.end(), rejectedLoad.end()]);
         counters.duplicates += loaded.replaced;

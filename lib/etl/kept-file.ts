@@ -15,7 +15,7 @@ import { fingerprintText, type KnownFile } from "./fingerprint";
 import type { LineHasher } from "./hash";
 import { type KeyCursor, KeyMerge, type MergeOutput } from "./merge";
 import { emptyFile, LineScanner, type Reject, readError, stopIfAborted } from "./scan";
-import { diffChunks, openBytes } from "./source";
+import { diffChunks, openBytes, openTableFile } from "./source";
 import type { TableCounters } from "./table-job";
 import { LinePuller, lineKeyReader, NEWLINE, noKey, TAB } from "./tsv";
 
@@ -347,13 +347,7 @@ export async function diffWithKeptFile(
     },
     diffChunks,
   );
-  const newInput = openBytes(
-    job.file,
-    (chunk) => {
-      counters.bytesRead += chunk.length;
-    },
-    diffChunks,
-  );
+  const newInput = openTableFile(job, diffChunks);
   const scanner = new LineScanner(spec, job.hash, counters, job.onReject);
   const readKey = lineKeyReader(spec);
   const fresh = new GroupReader(new LinePuller(newInput as AsyncIterable<Buffer>, true), readKey);

@@ -100,6 +100,20 @@ export const rowChunks = { read: 64 << 10, inflate: 16 << 10 };
  */
 export const diffChunks = { read: 128 << 10, inflate: 128 << 10 };
 
+/** The table's new file, opened as openBytes does, its stored bytes counted as read (the run's progress). */
+export function openTableFile(
+  job: { file: { path: string; gzipped: boolean }; counters: { bytesRead: number } },
+  chunks = rowChunks,
+): Readable {
+  return openBytes(
+    job.file,
+    (chunk) => {
+      job.counters.bytesRead += chunk.length;
+    },
+    chunks,
+  );
+}
+
 /**
  * The file's bytes, decompressed when gzipped; a corrupt or truncated .gz errors the stream. `onStoredChunk`
  * sees each chunk as stored (compressed or not): for progress, or to hash the stored bytes.

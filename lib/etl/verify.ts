@@ -18,7 +18,7 @@ import { streamingConnection } from "./load-stream";
 import { KeyMerge, type MergeOutput } from "./merge";
 import { type Drift, type DriftExample, recordDrift } from "./run-record";
 import { type ScannedRow, scanFile } from "./scan";
-import { openBytes } from "./source";
+import { openTableFile } from "./source";
 import { keyColumns, selectRowLinesSql } from "./sql";
 import { type TableJob, timed } from "./table-job";
 
@@ -129,9 +129,7 @@ async function compareWithFile(job: TableJob): Promise<Drift> {
   const merge = new KeyMerge(cursor, count, counters, (row) => unsortedError(spec, row));
   try {
     await merge.start();
-    const input = openBytes(job.file, (chunk) => {
-      counters.bytesRead += chunk.length;
-    });
+    const input = openTableFile(job);
     const handlers = { onRows: (rows: ScannedRow[]) => merge.add(rows), onReject: job.onReject };
     await scanFile(input, spec, job.hash, counters, handlers, job.signal);
     await merge.finish();
