@@ -285,34 +285,37 @@ class Slots {
 
 /**
  * Runs the tables in order, overlapping where it helps: two tables' files are read at once (the engine's
- * thread is otherwise idle about 40 % of a read, waiting on zlib's threads and on the server), and once a
- * table's file has been read (its server-side work, the indexes or the apply, is next), the next table starts
- * reading. Server-side work takes a slot (serverSlots) for the rest of its table.
+ * thread is otherwise idle about 40 % of a read, waiting on zlib's threads and on the server), and as soon as
+ * either has been read (its server-side work, the indexes or the apply, is next), the next table starts
+ * reading. Server-side work takes a slot (serverSlots) for the rest of its table. Each slot is given back by
+ * whichever table is done with it first: the next table never waits on the largest file's read because it
+ * happened to start first.
  */
 async function runTables(ctx: RunContext, beat: Heartbeat, tables: TableName[], failures: string[]) {
   const running: Promise<void>[] = [];
-  const readings: Promise<void>[] = [];
+  // Each table in progress holds its connections (and, waiting, its staged rows): a bounded number of them.
+  const inProgress = new Slots(tablesInFlight);
+  const readers = new Slots(readersInFlight);
   const server = new Slots(serverSlots(ctx.run.mode));
   for (const table of tables) {
-    // Each table in progress holds its connections (and, waiting, its staged rows): a bounded number of them.
-    await running[running.length - tablesInFlight];
-    await readings[readings.length - readersInFlight];
-    if (ctx.signal.aborted) break;
-    let readDone!: () => void;
-    const reading = new Promise<void>((resolve) => {
-      readDone = resolve;
-    });
-    let giveBack: (() => void) | undefined;
+    const leave = await inProgress.take();
+    const readDone = await readers.take();
+    if (ctx.signal.aborted) {
+      readDone();
+      leave();
+      break;
+    }
+    let serverDone: (() => void) | undefined;
     const handOff = async () => {
       readDone();
-      giveBack = await server.take();
+      serverDone = await server.take();
     };
     const done = runTable(ctx, beat, table, failures, handOff).finally(() => {
       readDone();
-      giveBack?.();
+      serverDone?.();
+      leave();
     });
     running.push(done);
-    readings.push(reading);
   }
   await Promise.all(running);
 }
