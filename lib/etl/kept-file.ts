@@ -95,11 +95,20 @@ class LineGroup {
   readonly lineNumbers: number[] = [];
   readonly utf8Checked: boolean[] = [];
   readonly orderings: number[] = [];
+  /** Lines found the same bytes as the other file's line of the same ordering (matchSameLines): unchanged rows. */
+  readonly matched: boolean[] = [];
 
   clear(): void {
     this.id = -1;
     this.size = 0;
     this.keyless = false;
+    this.matched.length = 0;
+  }
+
+  /** No line matched yet. */
+  unmatch(): void {
+    this.matched.length = 0;
+    for (let i = 0; i < this.size; i++) this.matched.push(false);
   }
 
   add(lines: LinePuller, ordering: number): void {
@@ -128,12 +137,41 @@ class LineGroup {
   }
 }
 
-/** Lines `from` to `to` of `a` (in one buffer) against the same lines of `b`, byte for byte. */
-function sameBytes(a: LineGroup, from: number, to: number, b: LineGroup): boolean {
+/**
+ * Lines `from` to `to` of `a` (in one buffer) against lines `otherFrom` to `otherTo` of `b` (the same lines
+ * unless given), byte for byte.
+ */
+function sameBytes(a: LineGroup, from: number, to: number, b: LineGroup, otherFrom = from, otherTo = to): boolean {
   const [start, end] = [a.starts[from] as number, a.ends[to] as number];
-  const [otherStart, otherEnd] = [b.starts[from] as number, b.ends[to] as number];
+  const [otherStart, otherEnd] = [b.starts[otherFrom] as number, b.ends[otherTo] as number];
   if (end - start !== otherEnd - otherStart) return false;
-  return (a.bufs[from] as Buffer).compare(b.bufs[from] as Buffer, otherStart, otherEnd, start, end) === 0;
+  return (a.bufs[from] as Buffer).compare(b.bufs[otherFrom] as Buffer, otherStart, otherEnd, start, end) === 0;
+}
+
+/**
+ * In an id that changed, the lines that are the same bytes as the other file's line of the same ordering:
+ * unchanged rows, so only the others need checking, hashing and merging (an id changes a line or two of its
+ * ten or fifty). Marked in both groups' `matched`; returns how many. Only where every line of both groups has
+ * a key and no ordering comes twice in either, as for a whole id found the same (LineGroup.sameAs): a repeated
+ * key goes the slow way, which applies the duplicate rule to all of its lines.
+ */
+function matchSameLines(fresh: LineGroup, kept: LineGroup): number {
+  fresh.unmatch();
+  kept.unmatch();
+  if (fresh.keyless || kept.keyless) return 0;
+  if (!distinct(fresh.orderings, fresh.size) || !distinct(kept.orderings, kept.size)) return 0;
+  let matched = 0;
+  for (let i = 0; i < fresh.size; i++) {
+    const ordering = fresh.orderings[i];
+    // The same position first: lines mostly keep their places within an id.
+    let j = i < kept.size && kept.orderings[i] === ordering ? i : -1;
+    for (let k = 0; j < 0 && k < kept.size; k++) if (kept.orderings[k] === ordering) j = k;
+    if (j < 0 || !sameBytes(fresh, i, i, kept, j, j)) continue;
+    fresh.matched[i] = true;
+    kept.matched[j] = true;
+    matched++;
+  }
+  return matched;
 }
 
 /** No number twice among the first `size`: a quick pass when they ascend (as IMDb's mostly do), else pairs. */
@@ -275,6 +313,7 @@ class KeptRows implements KeyCursor {
     if (!group) return;
     this.id = group.id;
     for (let i = 0; i < group.size; i++) {
+      if (group.matched[i]) continue;
       const rowHash = hash((group.bufs[i] as Buffer).subarray(group.starts[i], group.ends[i]));
       const twin = this.orderings.indexOf(group.orderings[i] as number);
       if (twin >= 0) this.hashes[twin] = rowHash;
@@ -357,10 +396,14 @@ export async function diffWithKeptFile(
   let lastNewId = -1;
   let lastKeptId = -1;
 
-  /** An id that differs: its new lines checked and hashed, merged with its kept rows. */
+  /**
+   * An id that differs: its new lines checked and hashed, merged with its kept rows; lines matched the same in
+   * both (matchSameLines) are left out of both sides.
+   */
   const mergeId = async (lines: LineGroup | undefined, keptLines: LineGroup | undefined) => {
     if (lines) {
       for (let i = 0; i < lines.size; i++) {
+        if (lines.matched[i]) continue;
         const buf = lines.bufs[i] as Buffer;
         scanner.line(
           buf,
@@ -437,6 +480,12 @@ export async function diffWithKeptFile(
           lastNewId = lastKeptId = skipped.lastId;
         }
       } else {
+        const same = compared === 0 ? matchSameLines(newGroup, keptGroup) : 0;
+        if (same > 0) {
+          counters.read += same;
+          out.unchanged(same);
+          tableRows += same;
+        }
         await mergeId(compared <= 0 ? newGroup : undefined, compared >= 0 ? keptGroup : undefined);
       }
       if (compared <= 0) {
