@@ -1,8 +1,10 @@
 /**
- * `npm run bench -- --scale 0.01 [--keep] [--seed N] [--no-key-index-cost]`: in one run on the same server
+ * `npm run bench -- --scale 0.01 [--keep] [--seed N] [--runs N] [--no-key-index-cost]`: in one run on the same server
  * (database `bench`), the floors (the server's own LOAD DATA of the uncompressed files into tables with
  * primary keys only; then their secondary indexes), the engine's first build (against floor + indexes), an
- * incremental run with nothing changed and one with 1 % changed (against the floor), as ratios
+ * incremental run with nothing changed and one with 1 % changed (against the floor), as ratios; the floors and
+ * the steps with a target below the first build are run `--runs` times (three below full size) and reported by
+ * their median
  * (README: Benchmark); the same first build and 1 % run without the text-key indexes, to show what they cost;
  * then typical queries on IMDb's keys against a text-keyed reference schema (`bench_ref`), and the console's
  * genre, title and search pages under 20 concurrent clients while an incremental sync runs.
@@ -20,7 +22,7 @@ import { migrateDatabase } from "../lib/db/migrate";
 import { resolveDatabaseUrl } from "../lib/db/private-server";
 import { type TableName, tableNames } from "../lib/etl/datasets";
 import { formatConsoleLoad, measureConsoleLoad, type PageLoad } from "./bench/console-load";
-import { measureFloor } from "./bench/floor";
+import { type FloorResult, measureFloor } from "./bench/floor";
 import { generateDataset, generatorVersion, type Manifest } from "./bench/generate";
 import { dropKeyIndexes, keyIndexSizes } from "./bench/key-indexes";
 import { type Expected, mutateDataset, readManifest } from "./bench/mutate";
@@ -35,6 +37,8 @@ import {
   formatTableSeconds,
   type KeyIndexCost,
   machine,
+  medianFloor,
+  medianStep,
   peakRssTargetBytes,
   type StepResult,
   syncStep,
@@ -45,6 +49,7 @@ const { values } = parseArgs({
   options: {
     scale: { type: "string" },
     seed: { type: "string", default: "1" },
+    runs: { type: "string" },
     keep: { type: "boolean", default: false },
     "no-key-index-cost": { type: "boolean", default: false },
     "no-console-load": { type: "boolean", default: false },
@@ -53,9 +58,16 @@ const { values } = parseArgs({
 });
 const scale = Number(values.scale);
 const seed = Number(values.seed);
-if (!(scale > 0) || !Number.isInteger(seed)) {
+/**
+ * How often the floors and the short steps with a target are run, each reported by its median with every run
+ * kept: on this 2-core VM one 1 % run at 0.01× took 1.31, 1.40 and 1.87 s in three bench runs of the same
+ * code. Odd, so that the runs of a change, which alternate between the two files, end on the changed ones.
+ * A full-size run takes hours: once.
+ */
+const runs = values.runs === undefined ? (scale < 1 ? 3 : 1) : Number(values.runs);
+if (!(scale > 0) || !Number.isInteger(seed) || !Number.isInteger(runs) || runs < 1 || runs % 2 === 0) {
   console.error(
-    "usage: npm run bench -- --scale S [--seed N] [--keep] [--no-key-index-cost] [--no-queries] [--no-console-load]",
+    "usage: npm run bench -- --scale S [--seed N] [--runs N (odd)] [--keep] [--no-key-index-cost] [--no-queries] [--no-console-load]",
   );
   process.exit(2);
 }
@@ -148,9 +160,15 @@ const { manifest, expected } = await prepareData();
 const totalRows = Object.values(manifest.rows).reduce((a, b) => a + b, 0);
 console.log(`scale ${scale}: ${totalRows.toLocaleString("en-US")} rows in 7 files`);
 
-await freshDatabase(serverUrl, benchUrl);
-console.log("floors: LOAD DATA of the uncompressed files (primary keys only), then the secondary indexes …");
-const floor = await measureFloor(benchUrl, baseDir, dataDir);
+console.log(
+  `floors: LOAD DATA of the uncompressed files (primary keys only), then the secondary indexes (${runs} ${runs > 1 ? "runs" : "run"}) …`,
+);
+const floorRuns: FloorResult[] = [];
+for (let i = 0; i < runs; i++) {
+  await freshDatabase(serverUrl, benchUrl);
+  floorRuns.push(await measureFloor(benchUrl, baseDir, dataDir));
+}
+const floor = medianFloor(floorRuns);
 const steps: StepResult[] = floorSteps(floor);
 /**
  * Every step is also written as soon as it is measured, so that a run cut short (a full-size run takes hours)
@@ -179,8 +197,8 @@ type Run = {
 /** The bench's kept files (the file of each table's last exact sync) live apart and go at the end. */
 const keptRoot = mkdtempSync(path.join(tmpdir(), "bench-kept-"));
 let keptDir = path.join(keptRoot, "1");
-async function measure(run: Run): Promise<StepResult> {
-  console.log(`${run.step} …`);
+async function measure(run: Run, label = ""): Promise<StepResult> {
+  console.log(`${run.step}${label} …`);
   try {
     const result = await runSync({
       databaseUrl: benchUrl,
@@ -202,6 +220,19 @@ async function measure(run: Run): Promise<StepResult> {
     savePartial(step);
     return step;
   }
+}
+/**
+ * A step run `runs` times and reported by its median (medianStep). With `back`, every other run goes back the
+ * other way (the same size of change), so that each run has a change to make.
+ */
+async function measureRuns(run: Run, back?: Run): Promise<StepResult> {
+  const results: StepResult[] = [];
+  for (let i = 0; i < runs; i++) {
+    const label =
+      runs === 1 ? "" : ` (run ${i + 1} of ${runs}${back && i % 2 === 1 ? ", back to the base files" : ""})`;
+    results.push(await measure(back && i % 2 === 1 ? { ...back, step: run.step } : run, label));
+  }
+  return medianStep(results);
 }
 /** What a run wrote into the change log: rows, and bytes of its keys and logged values. */
 async function historyWritten(runId: number): Promise<{ rows: number; bytes: number }> {
@@ -237,6 +268,8 @@ const onePercent: Run = {
   target: targets.onePercent,
   want: expected,
 };
+/** The 1 % change undone: back to the base files, the runs between two of onePercent. */
+const onePercentBack: Run = { ...onePercent, source: baseDir, want: undone(expected) };
 
 /** The same first build and 1 % run over tables without the text-key indexes: the difference is their cost. */
 const withoutKeyIndexes: StepResult[] = [];
@@ -249,7 +282,9 @@ if (!values["no-key-index-cost"]) {
 }
 
 await freshDatabase(serverUrl, benchUrl);
-for (const run of [firstBuild, noChange, onePercent]) steps.push(await measure(run));
+steps.push(await measure(firstBuild));
+steps.push(await measureRuns(noChange));
+steps.push(await measureRuns(onePercent, onePercentBack));
 // The same size of change (back to the base files) with no kept file: the table is read, as after a run that
 // was not exact. From here on the runs keep their files in a fresh folder.
 keptDir = path.join(keptRoot, "2");
@@ -262,7 +297,10 @@ steps.push(
   }),
 );
 // The 1 % change again, diffed against the kept files as in step 4, with the history off: what the history costs.
-const historyOff = await measure({ ...onePercent, step: "incremental, 1 % changed, history off", history: false });
+const historyOff = await measureRuns(
+  { ...onePercent, step: "incremental, 1 % changed, history off", history: false },
+  { ...onePercentBack, history: false },
+);
 steps.push(historyOff);
 steps.push(...withoutKeyIndexes);
 
@@ -350,6 +388,7 @@ const results = {
   scale,
   seed,
   changedShare: share,
+  runs,
   machine: machine(serverVersion),
   rows: manifest.rows,
   targets: { ...targets, peakRssBytes: peakRssTargetBytes },

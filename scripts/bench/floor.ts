@@ -49,6 +49,8 @@ export interface FloorResult {
   secondsWithIndexes: number;
   rows: number;
   tables: Record<TableName, { rows: number; seconds: number; indexSeconds: number }>;
+  /** Every run's seconds when the floors were measured more than once (each floor is then their median). */
+  samples?: { seconds: number[]; withIndexes: number[] };
 }
 
 async function gunzipTo(source: string, target: string): Promise<void> {

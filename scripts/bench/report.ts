@@ -49,6 +49,45 @@ export interface StepResult {
   disk?: DiskGrowth;
   /** The change history the run wrote (etl_changes): rows, and bytes of keys and logged values. */
   history?: { rows: number; bytes: number };
+  /** Seconds of each run when the step was run more than once (medianStep); `seconds` is their median. */
+  samples?: number[];
+}
+
+/** The middle value (the upper middle of an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+/** The floors from several runs: each the median of its runs; the per-table times are the median plain run's. */
+export function medianFloor(runs: FloorResult[]): FloorResult {
+  const seconds = runs.map((r) => r.seconds);
+  const withIndexes = runs.map((r) => r.secondsWithIndexes);
+  const middle = runs.find((r) => r.seconds === median(seconds)) ?? (runs[0] as FloorResult);
+  if (runs.length === 1) return middle;
+  return {
+    ...middle,
+    seconds: median(seconds),
+    secondsWithIndexes: median(withIndexes),
+    samples: { seconds, withIndexes },
+  };
+}
+
+/**
+ * One step from several runs of it: the run of median seconds stands for it (its counters and per-table times),
+ * with every run's seconds in `samples`, the highest peak RSS of them all and every run's problems.
+ */
+export function medianStep(runs: StepResult[]): StepResult {
+  const seconds = runs.map((r) => r.seconds);
+  const middle = runs.find((r) => r.seconds === median(seconds)) ?? (runs[0] as StepResult);
+  const rss = runs.map((r) => r.peakRssBytes).filter((b): b is number => b !== undefined);
+  const problems = runs.flatMap((r, i) => r.problems.map((p) => (runs.length > 1 ? `run ${i + 1}: ${p}` : p)));
+  return {
+    ...middle,
+    samples: runs.length > 1 ? seconds : undefined,
+    peakRssBytes: rss.length > 0 ? Math.max(...rss) : undefined,
+    problems,
+  };
 }
 
 export const peakRssTargetBytes = 128 * 1024 * 1024;
@@ -61,7 +100,7 @@ export const floorSeconds = (floor: FloorResult, against: Against) =>
 
 /** The two floors as rows of the table. */
 export function floorSteps(floor: FloorResult): StepResult[] {
-  const row = (step: string, seconds: number, against: Against): StepResult => ({
+  const row = (step: string, seconds: number, against: Against, samples?: number[]): StepResult => ({
     step,
     seconds,
     rows: floor.rows,
@@ -69,10 +108,11 @@ export function floorSteps(floor: FloorResult): StepResult[] {
     ratioToFloor: 1,
     against,
     problems: [],
+    samples,
   });
   return [
-    row("floor (LOAD DATA, primary keys only)", floor.seconds, "floor"),
-    row("floor + indexes (then ALTER TABLE)", floor.secondsWithIndexes, "floor + indexes"),
+    row("floor (LOAD DATA, primary keys only)", floor.seconds, "floor", floor.samples?.seconds),
+    row("floor + indexes (then ALTER TABLE)", floor.secondsWithIndexes, "floor + indexes", floor.samples?.withIndexes),
   ];
 }
 
@@ -148,6 +188,7 @@ export function formatSteps(steps: StepResult[]): string {
   const header = [
     "step",
     "seconds",
+    "runs",
     "rows/s",
     "ratio",
     "against",
@@ -165,6 +206,7 @@ export function formatSteps(steps: StepResult[]): string {
     return [
       s.step,
       s.seconds.toFixed(2),
+      s.samples ? s.samples.map((x) => x.toFixed(2)).join(" ") : "1",
       Math.round(s.rowsPerSecond).toLocaleString("en-US"),
       s.ratioToFloor.toFixed(2),
       s.against ?? "",

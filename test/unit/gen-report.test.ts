@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { tableNames } from "../../lib/etl/datasets";
 import type { Expected } from "../../scripts/bench/mutate";
-import { formatSteps, syncStep } from "../../scripts/bench/report";
+import { formatSteps, median, medianFloor, medianStep, syncStep } from "../../scripts/bench/report";
 import { parseSummary, rowsWritten, type SyncResult } from "../../scripts/bench/sync";
 
 const expected = Object.fromEntries(
@@ -56,5 +56,37 @@ describe("benchmark checks", () => {
     const failed = syncStep("1 %", result({ status: "failed" }), { seconds: 4, against: "floor" }, 0.6, expected);
     expect(failed.problems[0]).toMatch(/run failed \(exit 1\)/);
     expect(formatSteps([failed])).toMatch(/FAIL/);
+  });
+
+  it("report a step run several times by its median run, with every run's seconds, the highest RSS and all problems", () => {
+    const run = (seconds: number, rss: number, updated = 3) =>
+      syncStep(
+        "1 %",
+        { ...result({ updated }), seconds, peakRssBytes: rss << 20 },
+        { seconds: 4, against: "floor" },
+        0.6,
+        expected,
+      );
+    const step = medianStep([run(1.9, 100), run(1.2, 120, 4), run(1.4, 90)]);
+    expect(step.seconds).toBe(1.4);
+    expect(step.ratioToFloor).toBeCloseTo(0.35);
+    expect(step.samples).toEqual([1.9, 1.2, 1.4]);
+    expect(step.peakRssBytes).toBe(120 << 20);
+    expect(step.problems).toContain("run 2: title_basics.updated: 4, expected 3");
+    expect(formatSteps([step])).toMatch(/1\.40 +1\.90 1\.20 1\.40 /);
+    expect(medianStep([run(2, 100)]).samples).toBeUndefined();
+    expect(median([3, 1, 2, 5, 4])).toBe(3);
+  });
+
+  it("take each floor as the median of its runs", () => {
+    const floor = (seconds: number, withIndexes: number) => ({
+      seconds,
+      secondsWithIndexes: withIndexes,
+      rows: 10,
+      tables: {} as never,
+    });
+    const merged = medianFloor([floor(5, 9), floor(4, 8.5), floor(4.5, 7)]);
+    expect([merged.seconds, merged.secondsWithIndexes]).toEqual([4.5, 8.5]);
+    expect(merged.samples).toEqual({ seconds: [5, 4, 4.5], withIndexes: [9, 8.5, 7] });
   });
 });
