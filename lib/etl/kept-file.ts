@@ -95,7 +95,10 @@ class LineGroup {
   readonly lineNumbers: number[] = [];
   readonly utf8Checked: boolean[] = [];
   readonly orderings: number[] = [];
-  /** Lines found the same bytes as the other file's line of the same ordering (matchSameLines): unchanged rows. */
+  /**
+   * Lines found the same bytes as the other file's line of the same ordering (matchSameLines): unchanged rows.
+   * Emptied with the group, so a line not marked reads as false.
+   */
   readonly matched: boolean[] = [];
 
   clear(): void {
@@ -103,12 +106,6 @@ class LineGroup {
     this.size = 0;
     this.keyless = false;
     this.matched.length = 0;
-  }
-
-  /** No line matched yet. */
-  unmatch(): void {
-    this.matched.length = 0;
-    for (let i = 0; i < this.size; i++) this.matched.push(false);
   }
 
   add(lines: LinePuller, ordering: number): void {
@@ -156,8 +153,6 @@ function sameBytes(a: LineGroup, from: number, to: number, b: LineGroup, otherFr
  * key goes the slow way, which applies the duplicate rule to all of its lines.
  */
 function matchSameLines(fresh: LineGroup, kept: LineGroup): number {
-  fresh.unmatch();
-  kept.unmatch();
   if (fresh.keyless || kept.keyless) return 0;
   if (!distinct(fresh.orderings, fresh.size) || !distinct(kept.orderings, kept.size)) return 0;
   let matched = 0;
