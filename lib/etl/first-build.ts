@@ -53,7 +53,7 @@ async function loadFile(job: TableJob, connection: PoolConnection, copy: string,
       rows.addRow(row);
       counters.inserted++;
       genres?.add(row);
-      if (rows.rows >= job.chunkRows) await load.write(rows.flush());
+      if (rows.isFull(job.chunkRows)) await load.write(rows.flush());
     }
     await load.write(rows.flush());
     await genres?.flush();

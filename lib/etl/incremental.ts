@@ -164,7 +164,7 @@ class Staging implements MergeOutput {
   }
 
   between(): Promise<void> | undefined {
-    const full = this.rows.rows >= this.job.chunkRows || this.deletedKeys.size >= 1 << 20;
+    const full = this.rows.isFull(this.job.chunkRows) || this.deletedKeys.isFull(this.job.chunkRows);
     return full ? this.handOver() : undefined;
   }
 

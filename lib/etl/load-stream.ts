@@ -140,6 +140,10 @@ const ZERO = 48;
  * Collects rows in one buffer that is kept for the whole sync; flush() hands over a copy of exactly the
  * bytes collected. (Handing over the buffer itself and allocating a new one per batch left a mostly empty
  * buffer of `capacity` bytes behind every batch, alive until the LOAD DATA had sent it.)
+ *
+ * A batch counts as full at half its capacity in bytes as well as at a number of rows (isFull), so its buffer
+ * grows only for a single row longer than that. Counted in rows alone, 20,000 staged rows of the wider files
+ * grew the buffers to 2–4 MB each, 13 MB of the engine's live buffers in a 1 % run at full size.
  */
 export class RowBatch {
   private buf: Buffer;
@@ -148,6 +152,11 @@ export class RowBatch {
 
   constructor(capacity = 1 << 20) {
     this.buf = Buffer.allocUnsafe(capacity);
+  }
+
+  /** Whether to hand the batch over now: it holds `maxRows` rows, or half its buffer. */
+  isFull(maxRows: number): boolean {
+    return this.rows >= maxRows || this.length >= this.buf.length >>> 1;
   }
 
   private ensure(extra: number): void {
@@ -184,10 +193,6 @@ export class RowBatch {
     this.ensure(Buffer.byteLength(text));
     this.length += this.buf.write(text, this.length, "utf8");
     this.rows++;
-  }
-
-  get size(): number {
-    return this.length;
   }
 
   /** Hands the batch over as a copy and starts the next one in the same buffer. */

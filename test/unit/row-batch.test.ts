@@ -33,4 +33,16 @@ describe("RowBatch", () => {
     expect(batch.flush().toString()).toBe(`2\t${hashHex(2n)}\tsecond\n`);
     expect(batch.flush().length).toBe(0);
   });
+
+  it("is full at a number of rows or at half its buffer, so the buffer does not grow with long rows", () => {
+    const batch = new RowBatch(256);
+    batch.addRow(row(1, 1n, "x".repeat(50)));
+    expect(batch.isFull(3)).toBe(false);
+    batch.addRow(row(2, 2n, "x".repeat(50)));
+    expect(batch.isFull(3)).toBe(true); // two rows of 70 bytes: past 128 of 256
+    batch.flush();
+    for (let id = 1; id <= 3; id++) batch.addRow(row(id, 0n, "y"));
+    expect(batch.isFull(4)).toBe(false);
+    expect(batch.isFull(3)).toBe(true);
+  });
 });
