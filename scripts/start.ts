@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { migrateDatabase } from "../lib/db/migrate";
 import { resolveDatabaseUrl } from "../lib/db/private-server";
 import { env } from "../lib/env";
+import { engineEnv } from "../lib/etl/engine-memory";
 import { buildConsoleIfStale } from "./console-build";
 
 const loopback = ["127.0.0.1", "localhost", "::1"];
@@ -32,6 +33,7 @@ const nextArgs = [nextCli, dev ? "dev" : "start", "-H", env.HOST, "-p", String(e
 console.log(
   `IMDb Sync Console on http://${env.HOST}:${env.PORT}/ (database: ${env.DATABASE_URL ? "DATABASE_URL" : "private, under .data/"})`,
 );
-const server = spawn(process.execPath, nextArgs, { stdio: "inherit", env: childEnv });
+// The server runs the sync's worker thread, so it takes the engine's environment (lib/etl/engine-memory.ts).
+const server = spawn(process.execPath, nextArgs, { stdio: "inherit", env: { ...childEnv, ...engineEnv } });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs
 import { statfs } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { engineNodeFlags } from "../../lib/etl/engine-memory";
+import { engineEnv, engineNodeFlags } from "../../lib/etl/engine-memory";
 
 const gnuTime = "/usr/bin/time";
 const engineBundle = ".cache/etl-cli.mjs";
@@ -129,7 +129,7 @@ const keep = (text: string, more: string) => (text + more).slice(-256 * 1024);
 
 export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const cwd = options.cwd ?? process.cwd();
-  // As `npm run etl` runs it (package.json), with the engine's Node.js flags.
+  // As `npm run etl` runs it (package.json), with the engine's Node.js flags and environment.
   const engine = [
     process.execPath,
     ...engineNodeFlags,
@@ -153,6 +153,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
           cwd,
           env: {
             ...process.env,
+            ...engineEnv,
             DATABASE_URL: options.databaseUrl,
             LOG_LEVEL: "warn",
             ...(options.keptDir ? { KEPT_DIR: options.keptDir } : {}),
