@@ -113,8 +113,6 @@ class Staging implements MergeOutput {
   private async createTables(): Promise<void> {
     const { spec } = this.job;
     await this.dropTables();
-    // A stage left as an ordinary table by a run that died under an earlier version.
-    await this.main.query(`DROP TABLE IF EXISTS \`${this.stage}\``);
     await this.main.query(`CREATE TEMPORARY TABLE \`${this.stage}\` LIKE \`${spec.table}\``);
     await this.main.query(createKeyTableSql(spec, this.deletes));
     if (this.genres) {
@@ -128,7 +126,8 @@ class Staging implements MergeOutput {
     // The genre stage is title_basics' alone: another table's sync must not drop it from under it.
     const genres = this.genres ? `, ${genreStage}` : "";
     await this.main.query(`DROP TEMPORARY TABLE IF EXISTS \`${this.stage}\``);
-    await this.main.query(`DROP TABLE IF EXISTS \`${this.deletes}\`${genres}`);
+    // The stage's name again: an ordinary table of that name is one left by a run under an earlier version.
+    await this.main.query(`DROP TABLE IF EXISTS \`${this.stage}\`, \`${this.deletes}\`${genres}`);
   }
 
   startLoads(): void {
