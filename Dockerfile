@@ -18,7 +18,7 @@ FROM deps AS build
 ENV NEXT_TELEMETRY_DISABLED=1
 COPY . .
 # The console's production build and three esbuild outputs that run on plain Node.js: the engine's CLI
-# (.cache/etl-cli.mjs, as `npm run etl` builds it), `npm start`'s script and next.config (next start would need
+# (.cache/etl-cli.mjs, as `npm run etl` builds it), `npm start`'s script with its server and next.config (Next would need
 # SWC to read a .ts config). Then only production packages stay, without the optional platform binaries
 # (SWC, esbuild, sharp), which only building and image optimisation use.
 RUN npm run build && npm run etl:build \
@@ -46,5 +46,6 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
     CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/api/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# Migrates the database, then `next start` of the build made above (--prebuilt: no rebuild check).
+# Migrates the database, then serves the build made above (scripts/serve.ts, bundled into start.mjs; --prebuilt:
+# no rebuild check).
 CMD ["node", ".cache/start.mjs", "--prebuilt"]

@@ -7,13 +7,14 @@ import { type NextRequest, NextResponse } from "next/server";
 import { apiError, unauthorized } from "@/lib/api/errors";
 import { authEnabled, requestIsAuthorized } from "@/lib/auth";
 import {
+  bodyLimit,
+  bodyWithin,
   contentSecurityPolicy,
   crossSiteReason,
   isJson,
   isLoopbackHost,
   isPublicPath,
   isStateChanging,
-  maxBodyBytes,
 } from "@/lib/auth/guard";
 
 export async function proxy(request: NextRequest) {
@@ -29,8 +30,9 @@ export async function proxy(request: NextRequest) {
     if (isApi && !isJson(headers.get("content-type"))) {
       return apiError("UNSUPPORTED_MEDIA_TYPE", "The API takes application/json bodies only.");
     }
-    if (Number(headers.get("content-length") ?? 0) > maxBodyBytes) {
-      return apiError("TOO_LARGE", `Request bodies are limited to ${maxBodyBytes} bytes.`);
+    const limit = bodyLimit(pathname);
+    if (Number(headers.get("content-length") ?? 0) > limit || !(await bodyWithin(request.body, limit))) {
+      return apiError("TOO_LARGE", `Request bodies here are limited to ${limit} bytes.`);
     }
   }
   if (!isPublicPath(pathname, method) && !(await requestIsAuthorized(request))) {

@@ -25,6 +25,11 @@ const schema = z.object({
    */
   DATABASE_HOSTS: optional(z.string()),
   HOST: withDefault(z.string(), "127.0.0.1"),
+  /**
+   * Reverse proxies whose X-Forwarded-For / -Proto the console believes (addresses, CIDR ranges, or `loopback`,
+   * `linklocal`, `uniquelocal`; comma-separated). Unset: none, and the client's address is the socket's peer.
+   */
+  TRUSTED_PROXIES: optional(z.string()),
   PORT: withDefault(z.coerce.number().int().positive(), 3000),
   /** Port of the private database server (only used when DATABASE_URL is unset). */
   /** Unset: 33306, or a free port when that one is taken, remembered in DATA_DIR (lib/db/private-server.ts). */
@@ -64,6 +69,8 @@ const schema = z.object({
   HISTORY_RETENTION: optional(z.string()),
   HTTP_TIMEOUT_MS: withDefault(z.coerce.number().int().positive(), 60000),
   HTTP_RETRIES: withDefault(z.coerce.number().int().min(0), 3),
+  /** The largest file a download may be (`10G`, `512M` or bytes); a longer one fails its table. */
+  MAX_DOWNLOAD_BYTES: withDefault(byteSize, "10G"),
   ADMIN_PASSWORD: optional(z.string()),
   ADMIN_TOKEN: optional(z.string()),
   /** Keys the session credential check; unset: generated once into DATA_DIR/session-secret (mode 0600). */
@@ -73,6 +80,8 @@ const schema = z.object({
    * schedule stored on the console's settings page.
    */
   SYNC_SCHEDULE: optional(z.string()),
+  /** The shortest gap between two firings of a schedule (a minute; the tests lower it to fire within seconds). */
+  SCHEDULE_MIN_INTERVAL_SECONDS: withDefault(z.coerce.number().int().min(1), 60),
   /** "off": this console instance does not run the stored schedule (another instance or process does). */
   CONSOLE_SCHEDULER: withDefault(z.enum(["on", "off"]), "on"),
   /** How often a scheduler re-reads the stored schedule, so an edit on one instance reaches the others. */

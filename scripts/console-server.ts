@@ -1,8 +1,9 @@
 /**
- * `next start` of the console's production build on a free loopback port, for the end-to-end tests, the
- * screenshots and the benchmark's load test. Returns once /api/health answers.
+ * The console's server (`npm start`'s, scripts/serve.ts) over the production build, on a free loopback port, for
+ * the end-to-end tests, the screenshots and the benchmark's load test. Returns once /api/health answers.
  */
 import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import { freePort } from "../lib/free-port";
 
 export interface ConsoleServer {
@@ -21,15 +22,16 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   throw new Error(`Timed out waiting for ${what}`);
 }
 
-/** Starts `next start` with `env` (which must hold DATABASE_URL); `output: "inherit"` shows the server's log. */
+/** Starts the console's server with `env` (which must hold DATABASE_URL); `output: "inherit"` shows its log. */
 export async function startConsole(
   env: NodeJS.ProcessEnv,
   output: "inherit" | "ignore" = "ignore",
 ): Promise<ConsoleServer> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const server = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", String(port)], {
-    env: { NEXT_TELEMETRY_DISABLED: "1", ...env, NODE_ENV: "production" },
+  const tsx = createRequire(import.meta.url).resolve("tsx/cli");
+  const server = spawn(process.execPath, [tsx, "scripts/start.ts", "--serve"], {
+    env: { NEXT_TELEMETRY_DISABLED: "1", ...env, HOST: "127.0.0.1", PORT: String(port), NODE_ENV: "production" },
     stdio: output,
     detached: true,
   });

@@ -13,6 +13,14 @@ if (!command) {
 const url = await resolveDatabaseUrl();
 // The tests set the access they test themselves: a shell that exports ADMIN_PASSWORD / ADMIN_TOKEN (as the
 // README's curl example suggests) must not turn them into 401s. An empty value counts as unset (lib/env.ts).
-const env = { ...process.env, DATABASE_URL: url, ADMIN_PASSWORD: "", ADMIN_TOKEN: "", SESSION_SECRET: "" };
+// The schedule tests fire every 2-3 s, where a schedule may fire at most once a minute unless this is lowered.
+const env = {
+  ...process.env,
+  DATABASE_URL: url,
+  ADMIN_PASSWORD: "",
+  ADMIN_TOKEN: "",
+  SESSION_SECRET: "",
+  SCHEDULE_MIN_INTERVAL_SECONDS: "1",
+};
 const child = spawn(command, args, { stdio: "inherit", env, shell: false });
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

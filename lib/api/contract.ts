@@ -64,8 +64,12 @@ export interface ListRunsResponse {
   total: number;
 }
 
-/** The `:id` of `/api/runs/:id…` and `/runs/:id`. */
-export const runIdSchema = z.coerce.number().int().positive();
+/** The `:id` of `/api/runs/:id…` and `/runs/:id`: digits only (no `0x1`, no spaces), at most 15 of them. */
+export const runIdSchema = z
+  .string()
+  .regex(/^\d{1,15}$/)
+  .transform(Number)
+  .pipe(z.number().int().positive());
 
 /** A value as JSON carries it: dates become ISO strings. */
 export type Json<T> = T extends Date
@@ -181,6 +185,7 @@ export const apiErrorCodes = [
   "UNSUPPORTED_MEDIA_TYPE",
   "TOO_LARGE",
   "TOO_MANY_STREAMS",
+  "METHOD_NOT_ALLOWED",
 ] as const;
 export type ApiErrorCode = (typeof apiErrorCodes)[number];
 export interface ApiErrorBody {

@@ -15,6 +15,7 @@ const statusOf: Record<ApiErrorCode, number> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_LARGE: 413,
   TOO_MANY_STREAMS: 429,
+  METHOD_NOT_ALLOWED: 405,
 };
 
 export function apiError(code: ApiErrorCode, message: string, details?: unknown, headers?: HeadersInit): Response {

@@ -39,9 +39,40 @@ export function isJson(contentType: string | null): boolean {
   return /^application\/json\s*(;|$)/i.test(contentType ?? "");
 }
 
+/** The largest request body the API takes; the login takes less (it holds one password). */
 export const maxBodyBytes = 16 * 1024;
+export const maxLoginBodyBytes = 4 * 1024;
 
-/** The client's address as Next's server reports it: for throttling, stream limits and the log, never for access. */
+export function bodyLimit(pathname: string): number {
+  return pathname === "/api/session" ? maxLoginBodyBytes : maxBodyBytes;
+}
+
+/** The methods any page or route answers; anything else (TRACE, CONNECT, PROPFIND …) is refused with 405. */
+export const knownMethods = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"];
+
+/**
+ * Whether a body stays within `limit` bytes, read as it arrives (a chunked body has no Content-Length to trust),
+ * stopping at the first byte past the limit: nothing is kept and nothing parsed.
+ */
+export async function bodyWithin(body: ReadableStream<Uint8Array> | null, limit: number): Promise<boolean> {
+  if (!body) return true;
+  const reader = body.getReader();
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return true;
+    bytes += value.byteLength;
+    if (bytes > limit) {
+      await reader.cancel().catch(() => {});
+      return false;
+    }
+  }
+}
+
+/**
+ * The client's address: the socket's peer, or the client a trusted proxy named, as the console's server put it in
+ * X-Forwarded-For (lib/auth/forwarded.ts). For throttling and the log, never for access.
+ */
 export function clientAddress(request: Request): string {
   return request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "unknown";
 }

@@ -80,18 +80,29 @@ export function sessionSetCookie(secure: boolean, token: string, maxAge: number)
   return `${sessionCookieName(secure)}=${token}; ${attributes}`;
 }
 
-/** The session token from a Cookie header, under either name. */
-export function sessionToken(cookieHeader: string | null): string | undefined {
-  for (const part of cookieHeader?.split(";") ?? []) {
+/**
+ * The session token from a request's Cookie header, under the one name its scheme allows: behind HTTPS only the
+ * `__Host-` cookie (which no other site or plain-HTTP page can set), on plain HTTP only the plain one.
+ */
+export function sessionToken(headers: Headers): string | undefined {
+  const wanted = sessionCookieName(headersSayHttps(headers));
+  for (const part of headers.get("cookie")?.split(";") ?? []) {
     const [name, ...value] = part.trim().split("=");
-    if (name === sessionCookieName(true) || name === sessionCookieName(false)) return value.join("=");
+    if (name === wanted) return value.join("=");
   }
   return undefined;
 }
 
-/** Whether the request came over HTTPS (directly, or through a proxy that says so). */
+/**
+ * Whether a request came over HTTPS. The console's server (scripts/serve.ts) keeps X-Forwarded-Proto only from a
+ * trusted proxy; Next then sets it from the socket.
+ */
+function headersSayHttps(headers: Headers): boolean {
+  return headers.get("x-forwarded-proto") === "https";
+}
+
 export function isHttps(request: Request): boolean {
-  return new URL(request.url).protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
+  return new URL(request.url).protocol === "https:" || headersSayHttps(request.headers);
 }
 
 /** Opens a session; returns the token for the cookie. Expired sessions are swept on the way. */
@@ -138,5 +149,16 @@ export async function endSession(token: string | undefined, db: Db = getDb()): P
 export async function requestIsAuthorized(request: Request): Promise<boolean> {
   if (!authEnabled()) return true;
   if (bearerIsValid(request.headers.get("authorization"))) return true;
-  return sessionIsValid(sessionToken(request.headers.get("cookie")));
+  return sessionIsValid(sessionToken(request.headers));
+}
+
+/**
+ * Whom a request counts against for per-client limits (progress streams): its session, the bearer token, or, with
+ * auth off, its address. Never a header a client can vary freely.
+ */
+export function requester(request: Request, address: string): string {
+  const token = sessionToken(request.headers);
+  if (token) return `session:${tokenHash(token).toString("hex").slice(0, 16)}`;
+  if (bearerIsValid(request.headers.get("authorization"))) return "token";
+  return `address:${address}`;
 }

@@ -6,7 +6,7 @@ import { authEnabled, sessionIsValid, sessionToken } from "./index";
 
 export async function isLoggedIn(): Promise<boolean> {
   if (!authEnabled()) return true;
-  return sessionIsValid(sessionToken((await headers()).get("cookie")));
+  return sessionIsValid(sessionToken(await headers()));
 }
 
 /** For console pages: sends a visitor without a live session to the login page. */

@@ -1,16 +1,17 @@
 /**
- * Login throttling, per client address and overall: after 5 wrong passwords in a row from one address it
- * must wait (30 s, doubling with each further failure, at most 15 minutes); more than 20 wrong passwords in
- * 5 minutes from everywhere make everyone wait 5 minutes. The address is X-Forwarded-For as Next passes it
- * on: set by a reverse proxy it is the client's, but a client reaching the console directly can vary it, so
- * the overall limit is what bounds guessing then (at most 20 tries per 5 minutes). Scripts use ADMIN_TOKEN,
- * which no throttle touches. In memory: a restart forgets.
+ * Login throttling. Per client address (the socket's peer, or the client a trusted proxy names: lib/auth/forwarded.ts):
+ * after 5 wrong passwords in a row it must wait 30 s, doubling with each further failure, at most 15 minutes.
+ * Overall: past 20 wrong passwords in 5 minutes from everywhere, every login answer is slowed by a second while
+ * that lasts, so many addresses guessing together are slowed without locking the admin out (an address that
+ * guessed wrong stays blocked by its own limit). A malformed login counts as a wrong password. Scripts use
+ * ADMIN_TOKEN, which no throttle touches. In memory: a restart forgets.
  */
 const freeFailures = 5;
 const firstWaitMs = 30_000;
 const longestWaitMs = 15 * 60_000;
 const globalWindowMs = 5 * 60_000;
 const globalLimit = 20;
+const globalSlowdownMs = 1_000;
 
 interface AddressState {
   failures: number;
@@ -20,12 +21,17 @@ interface AddressState {
 export class LoginThrottle {
   private readonly addresses = new Map<string, AddressState>();
   private recent: number[] = [];
-  private globalBlockedUntil = 0;
 
   /** Milliseconds the address must still wait, or 0 when it may try. */
   waitMs(address: string, now = Date.now()): number {
     const own = this.addresses.get(address)?.blockedUntil ?? 0;
-    return Math.max(0, own - now, this.globalBlockedUntil - now);
+    return Math.max(0, own - now);
+  }
+
+  /** How long every login answer is held back now: a second while many wrong passwords arrive, else 0. */
+  slowdownMs(now = Date.now()): number {
+    const recent = this.recent.filter((t) => now - t < globalWindowMs).length;
+    return recent > globalLimit ? globalSlowdownMs : 0;
   }
 
   failed(address: string, now = Date.now()): void {
@@ -36,8 +42,7 @@ export class LoginThrottle {
       state.blockedUntil = now + wait;
     }
     this.addresses.set(address, state);
-    this.recent = [...this.recent.filter((t) => now - t < globalWindowMs), now];
-    if (this.recent.length > globalLimit) this.globalBlockedUntil = now + globalWindowMs;
+    this.recent = [...this.recent.filter((t) => now - t < globalWindowMs).slice(-globalLimit * 10), now];
     if (this.addresses.size > 10_000) this.addresses.clear();
   }
 

@@ -3,6 +3,7 @@ import path from "node:path";
 import { drizzle } from "drizzle-orm/mysql2";
 import { migrate } from "drizzle-orm/mysql2/migrator";
 import mysql from "mysql2/promise";
+import { checkPrivileges } from "./grants";
 
 export const migrationsFolder = path.resolve(process.cwd(), "db/migrations");
 
@@ -15,6 +16,8 @@ export async function migrateDatabase(url: string): Promise<void> {
   const admin = await mysql.createConnection({ uri: parsed.toString() });
   try {
     await admin.query(`CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    const warning = await checkPrivileges(admin, name);
+    if (warning) console.warn(warning);
   } finally {
     await admin.end();
   }

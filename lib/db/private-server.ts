@@ -4,19 +4,26 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import mysql from "mysql2/promise";
 import { env } from "../env";
 import { freePort } from "../free-port";
+import { appPrivileges } from "./grants";
 
 const dataDir = path.resolve(env.DATA_DIR);
 const dbDir = path.join(dataDir, "mysql");
-const pidFile = path.join(dataDir, "mysqld.pid");
+/** What the server itself writes besides its data (pid file, socket, error log, secure_file_priv): its user owns it. */
+const serverDir = path.join(dataDir, "server");
+const pidFile = path.join(serverDir, "mysqld.pid");
+/** Where a server started by an earlier version keeps its pid file (it runs until stopped). */
+const legacyPidFile = path.join(dataDir, "mysqld.pid");
 const credentialsFile = path.join(dataDir, "credentials.json");
-const errorLog = path.join(dataDir, "mysqld.err");
+const errorLog = path.join(serverDir, "mysqld.err");
+/** The only folder `SELECT … INTO OUTFILE` and `LOAD DATA` (not LOCAL) may touch: nothing of anyone else's. */
+const secureFilesDir = path.join(serverDir, "files");
 const portFile = path.join(dataDir, "port");
 const databaseName = "imdb";
 const defaultPort = 33306;
@@ -58,7 +65,7 @@ async function portToStart(): Promise<number> {
 
 /** Unix socket paths are limited to ~107 bytes; a deep checkout falls back to the temp folder. */
 function socketPath(): string {
-  const inData = path.join(dataDir, "mysqld.sock");
+  const inData = path.join(serverDir, "mysqld.sock");
   if (inData.length < 100) return inData;
   const tag = Buffer.from(dataDir).toString("base64url").slice(-16);
   return path.join(tmpdir(), `imdb-sync-${tag}.sock`);
@@ -136,17 +143,82 @@ export function isAlive(pid: number): boolean {
 }
 
 function runningPid(): number | undefined {
-  if (!existsSync(pidFile)) return undefined;
-  const pid = Number(readFileSync(pidFile, "utf8").trim());
-  return pid > 0 && isAlive(pid) ? pid : undefined;
+  for (const file of [pidFile, legacyPidFile]) {
+    if (!existsSync(file)) continue;
+    const pid = Number(readFileSync(file, "utf8").trim());
+    if (pid > 0 && isAlive(pid)) return pid;
+  }
+  return undefined;
 }
 
+/** The cluster's nodes (lib/db/cluster.ts) run as the user who starts them; mariadbd needs to be told when it is root. */
 export function asUser(): string[] {
   return process.getuid?.() === 0 ? ["--user=root"] : [];
 }
 
+/** The unprivileged system user the private server runs as when started by root. */
+export const serverUser = "mysql";
+
+interface SystemUser {
+  name: string;
+  uid: number;
+  gid: number;
+}
+
+/** The system user `name` from the password database, created (a system user without a shell) if missing. */
+function systemUser(name: string): SystemUser {
+  const lookup = () => {
+    const uid = spawnSync("id", ["-u", name], { encoding: "utf8" });
+    const gid = spawnSync("id", ["-g", name], { encoding: "utf8" });
+    return uid.status === 0 && gid.status === 0
+      ? { name, uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) }
+      : undefined;
+  };
+  const found = lookup();
+  if (found) return found;
+  spawnSync("useradd", ["--system", "--no-create-home", "--user-group", "--shell", "/usr/sbin/nologin", name]);
+  const created = lookup();
+  if (!created) throw new Error(`Could not find or create the system user "${name}" for the private database.`);
+  return created;
+}
+
+/**
+ * Lets `user` reach `folder`: every folder above it must be searchable by that user. Folders that are not (a
+ * checkout under /root, say) get the search bit for others, which lets nobody list them; each is named.
+ */
+function letReach(folder: string, user: SystemUser): void {
+  for (let dir = path.dirname(folder); ; dir = path.dirname(dir)) {
+    const { mode, uid, gid } = statSync(dir);
+    const searchable = mode & 0o001 || (uid === user.uid && mode & 0o100) || (gid === user.gid && mode & 0o010);
+    if (!searchable) {
+      chmodSync(dir, mode | 0o001);
+      console.log(
+        `The private database runs as "${user.name}": made ${dir} searchable (o+x) so it can reach ${folder}.`,
+      );
+    }
+    if (dir === path.dirname(dir)) return;
+  }
+}
+
+/**
+ * Run as root, mariadbd would run as root: it runs as the unprivileged `mysql` user instead, owning its data, its
+ * folder and nothing else. Returns the flags that say so (none when not root: it runs as whoever starts it).
+ */
+function dropPrivileges(): string[] {
+  mkdirSync(secureFilesDir, { recursive: true, mode: 0o750 });
+  if (process.getuid?.() !== 0) return [];
+  const user = systemUser(serverUser);
+  for (const dir of [dbDir, serverDir]) {
+    spawnSync("chown", ["-R", `${user.uid}:${user.gid}`, dir]);
+    letReach(dir, user);
+  }
+  chownSync(secureFilesDir, user.uid, user.gid);
+  return [`--user=${user.name}`];
+}
+
 function initialise(binary: string): void {
   mkdirSync(dbDir, { recursive: true });
+  const asServerUser = dropPrivileges();
   const isMariaDb = path.basename(binary) === "mariadbd";
   const installer = isMariaDb ? findBinary(["mariadb-install-db", "mysql_install_db"]) : undefined;
   const result = installer
@@ -157,11 +229,11 @@ function initialise(binary: string): void {
           `--datadir=${dbDir}`,
           "--auth-root-authentication-method=socket",
           "--skip-test-db",
-          ...asUser(),
+          ...asServerUser,
         ],
         { encoding: "utf8" },
       )
-    : spawnSync(binary, ["--no-defaults", "--initialize-insecure", `--datadir=${dbDir}`, ...asUser()], {
+    : spawnSync(binary, ["--no-defaults", "--initialize-insecure", `--datadir=${dbDir}`, ...asServerUser], {
         encoding: "utf8",
       });
   if (result.status !== 0) {
@@ -190,6 +262,13 @@ export interface Credentials {
   password: string;
 }
 
+/**
+ * The databases the app's user may use on the private server and the cluster: `imdb`, and the throw-away ones
+ * that the tests (`test_…`), the benchmark (`bench`, `bench_…`) and the screenshots make beside it (`_` escaped:
+ * it is a wildcard in a grant).
+ */
+const appDatabasePatterns = ["imdb", "imdb\\_%", "test\\_%", "bench", "bench\\_%", "screenshots"];
+
 /** The credentials kept in `file` (mode 0600), made up the first time: the private server's and the cluster's. */
 /**
  * Creates the `imdb` database and the loopback user of `creds` through a root connection, which it closes.
@@ -201,7 +280,11 @@ export async function provisionDatabase(root: mysql.Connection, creds: Credentia
       `CREATE DATABASE IF NOT EXISTS \`${databaseName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
     );
     await root.query("CREATE USER IF NOT EXISTS ?@'127.0.0.1' IDENTIFIED BY ?", [creds.user, creds.password]);
-    await root.query("GRANT ALL PRIVILEGES ON *.* TO ?@'127.0.0.1' WITH GRANT OPTION", [creds.user]);
+    // Earlier versions granted everything on *.*: taken back at each start, then only what the console needs.
+    await root.query("REVOKE ALL PRIVILEGES, GRANT OPTION FROM ?@'127.0.0.1'", [creds.user]);
+    for (const pattern of appDatabasePatterns) {
+      await root.query(`GRANT ${appPrivileges.join(", ")} ON \`${pattern}\`.* TO ?@'127.0.0.1'`, [creds.user]);
+    }
   } finally {
     await root.end();
   }
@@ -223,7 +306,7 @@ function urlFor(c: Credentials, port: number): string {
 
 /** Starts the private server if it is not running and returns its DATABASE_URL. */
 export async function startPrivateDatabase(): Promise<string> {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(serverDir, { recursive: true });
   const creds = credentials();
   const existing = runningPid();
   if (existing) return urlFor(creds, knownPort());
@@ -231,7 +314,9 @@ export async function startPrivateDatabase(): Promise<string> {
 
   const binary = serverBinary();
   if (!existsSync(path.join(dbDir, "mysql"))) initialise(binary);
+  // The log is created before the folder is handed to the server's user, so that it owns the log too.
   const log = openSync(errorLog, "a");
+  const asServerUser = dropPrivileges();
   const child = spawn(
     binary,
     [
@@ -243,7 +328,8 @@ export async function startPrivateDatabase(): Promise<string> {
       "--bind-address=127.0.0.1",
       "--skip-name-resolve",
       `--log-error=${errorLog}`,
-      ...asUser(),
+      `--secure-file-priv=${secureFilesDir}`,
+      ...asServerUser,
       ...bulkLoadSettings,
     ],
     { detached: true, stdio: ["ignore", log, log] },

@@ -53,6 +53,7 @@ export function settingsFromEnv(): EngineSettings {
       localDir: env.IMDB_LOCAL_DIR,
       timeoutMs: env.HTTP_TIMEOUT_MS,
       retries: env.HTTP_RETRIES,
+      maxDownloadBytes: env.MAX_DOWNLOAD_BYTES,
     },
   };
 }

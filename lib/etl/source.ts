@@ -3,8 +3,8 @@
  * unchanged file is skipped), a local folder of .tsv.gz or .tsv files, or the sample bundled in data/sample.
  * Every source ends as a local file that can be opened again: a download is complete before it is read.
  */
-import { createReadStream, existsSync } from "node:fs";
-import { lstat, mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { closeSync, constants, createReadStream, existsSync, fstatSync, openSync } from "node:fs";
+import { mkdir, open, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { type Readable, Transform } from "node:stream";
 import { createGunzip } from "node:zlib";
@@ -22,7 +22,12 @@ export interface SourceSettings {
   localDir?: string;
   timeoutMs: number;
   retries: number;
+  /** The largest file a download may be (MAX_DOWNLOAD_BYTES): a longer body fails the table. */
+  maxDownloadBytes: number;
 }
+
+/** IMDb's own host: a download may be redirected there or to IMDB_BASE_URL's host, over HTTPS only. */
+const imdbHost = "datasets.imdbws.com";
 
 /** A file ready to read, or a note that it has not changed since the last successful sync. */
 export type SourceFile =
@@ -30,6 +35,8 @@ export type SourceFile =
       kind: "file";
       path: string;
       gzipped: boolean;
+      /** From a folder the console names: opened without following links, and read only if a regular file. */
+      regularOnly?: boolean;
       bytes: number;
       downloadSeconds: number;
       remember?: () => Promise<void>;
@@ -74,13 +81,39 @@ async function findInFolder(folder: string, spec: DatasetSpec, regularOnly: bool
   const candidates = [spec.file, spec.file.replace(/\.gz$/, "")].map((name) => path.join(folder, name));
   for (const candidate of candidates) {
     if (!existsSync(candidate)) continue;
-    const info = await (regularOnly ? lstat : stat)(candidate);
-    if (regularOnly && !info.isFile()) {
-      throw new EtlError("SOURCE_MISSING", `${path.basename(candidate)} in ${folder} is not a regular file.`);
+    let bytes: number;
+    if (regularOnly) {
+      const fd = openRegularFile(candidate);
+      bytes = fstatSync(fd).size;
+      closeSync(fd);
+    } else {
+      bytes = (await stat(candidate)).size;
     }
-    return { kind: "file", path: candidate, gzipped: candidate.endsWith(".gz"), bytes: info.size, downloadSeconds: 0 };
+    const gzipped = candidate.endsWith(".gz");
+    return { kind: "file", path: candidate, gzipped, bytes, downloadSeconds: 0, regularOnly };
   }
   throw new EtlError("SOURCE_MISSING", `${spec.file} (or its .tsv) was not found in ${folder}.`);
+}
+
+/**
+ * Opens a file of a console-named folder: not through a symbolic link (O_NOFOLLOW), without waiting on a FIFO
+ * (O_NONBLOCK), and kept only if the open handle is a regular file, so nothing can be swapped in between a check
+ * and the read. Returns the descriptor.
+ */
+export function openRegularFile(file: string): number {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "ELOOP" ? "is a symbolic link" : `cannot be opened (${code})`;
+    throw new EtlError("SOURCE_MISSING", `${path.basename(file)} in ${path.dirname(file)} ${why}.`);
+  }
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new EtlError("SOURCE_MISSING", `${path.basename(file)} in ${path.dirname(file)} is not a regular file.`);
+  }
+  return fd;
 }
 
 /**
@@ -102,7 +135,7 @@ export const diffChunks = { read: 128 << 10, inflate: 128 << 10 };
 
 /** The table's new file, opened as openBytes does, its stored bytes counted as read (the run's progress). */
 export function openTableFile(
-  job: { file: { path: string; gzipped: boolean }; counters: { bytesRead: number } },
+  job: { file: { path: string; gzipped: boolean; regularOnly?: boolean }; counters: { bytesRead: number } },
   chunks = rowChunks,
 ): Readable {
   return openBytes(
@@ -119,11 +152,12 @@ export function openTableFile(
  * sees each chunk as stored (compressed or not): for progress, or to hash the stored bytes.
  */
 export function openBytes(
-  file: { path: string; gzipped: boolean },
+  file: { path: string; gzipped: boolean; regularOnly?: boolean },
   onStoredChunk?: (chunk: Buffer) => void,
   chunks = rowChunks,
 ): Readable {
-  const raw = createReadStream(file.path, { highWaterMark: chunks.read });
+  const fd = file.regularOnly ? openRegularFile(file.path) : undefined;
+  const raw = createReadStream(file.path, { highWaterMark: chunks.read, fd });
   if (!file.gzipped) {
     if (!onStoredChunk) return raw;
     // Not a 'data' listener on the stream handed out: it would start the flow before the reader iterates,
@@ -169,7 +203,7 @@ async function download(
         if (previous.etag) headers["if-none-match"] = previous.etag;
         if (previous.lastModified) headers["if-modified-since"] = previous.lastModified;
       }
-      const result = await fetchToFile(url, target, headers, settings.timeoutMs, onProgress, signal);
+      const result = await fetchToFile(url, target, headers, settings, onProgress, signal);
       if (result.status === 304 && skipUnchanged) {
         return { kind: "unchanged", reason: `not modified since the last sync (${url})` };
       }
@@ -224,18 +258,62 @@ interface FetchResult {
 }
 
 /**
+ * Where a redirect from `from` may lead: HTTPS on IMDb's host or IMDB_BASE_URL's, or the very origin of
+ * IMDB_BASE_URL (a plain-HTTP mirror on the local network); never from HTTPS down to HTTP elsewhere.
+ */
+export function redirectAllowed(target: URL, baseUrl: string): boolean {
+  const base = new URL(baseUrl);
+  if (target.origin === base.origin) return true;
+  return target.protocol === "https:" && (target.hostname === imdbHost || target.hostname === base.hostname);
+}
+
+const maxRedirects = 5;
+
+/** GET with redirects followed by hand, each checked with redirectAllowed. */
+async function fetchFollowingAllowed(
+  url: string,
+  init: RequestInit,
+  baseUrl: string,
+): Promise<{ response: Response; url: string }> {
+  let current = url;
+  for (let hop = 0; ; hop++) {
+    const response = await fetch(current, { ...init, redirect: "manual" });
+    const location = response.headers.get("location");
+    if (response.status < 300 || response.status >= 400 || response.status === 304 || !location) {
+      return { response, url: current };
+    }
+    await response.body?.cancel();
+    const next = new URL(location, current);
+    if (!redirectAllowed(next, baseUrl)) {
+      throw new EtlError("HTTP_ERROR", `GET ${url} was redirected to ${next.origin}, which is not allowed.`, false);
+    }
+    if (hop >= maxRedirects)
+      throw new EtlError("HTTP_ERROR", `GET ${url}: more than ${maxRedirects} redirects.`, false);
+    current = next.toString();
+  }
+}
+
+/**
  * GETs url into target via a .part file; the file is renamed into place only once complete. A body cut
- * short (fewer bytes than Content-Length, or a dropped connection) is a DOWNLOAD_TRUNCATED error; an abort
- * of `signal` (a cancelled run) stops the transfer at once and rethrows the signal's reason.
+ * short (fewer bytes than Content-Length, or a dropped connection) is a DOWNLOAD_TRUNCATED error; a body over
+ * maxDownloadBytes is refused (at its Content-Length, or once that many bytes arrived); an abort of `signal`
+ * (a cancelled run) stops the transfer at once and rethrows the signal's reason.
  */
 async function fetchToFile(
   url: string,
   target: string,
   headers: Record<string, string>,
-  idleTimeoutMs: number,
+  settings: Pick<SourceSettings, "timeoutMs" | "maxDownloadBytes" | "baseUrl">,
   onProgress: DownloadProgress,
   signal?: AbortSignal,
 ): Promise<FetchResult> {
+  const idleTimeoutMs = settings.timeoutMs;
+  const tooLarge = () =>
+    new EtlError(
+      "HTTP_ERROR",
+      `GET ${url} is larger than MAX_DOWNLOAD_BYTES (${settings.maxDownloadBytes} bytes): refused.`,
+      false,
+    );
   signal?.throwIfAborted();
   const controller = new AbortController();
   const onAbort = () => controller.abort();
@@ -247,7 +325,7 @@ async function fetchToFile(
   };
   const partial = `${target}.part`;
   try {
-    const response = await fetch(url, { headers, signal: controller.signal });
+    const { response } = await fetchFollowingAllowed(url, { headers, signal: controller.signal }, settings.baseUrl);
     if (response.status === 304) return { status: 304, bytes: 0, etag: null, lastModified: null };
     if (!response.ok || !response.body) {
       const retryable = response.status >= 500 || response.status === 429;
@@ -255,6 +333,10 @@ async function fetchToFile(
     }
     const expected = Number(response.headers.get("content-length") ?? Number.NaN);
     const total = Number.isFinite(expected) ? expected : undefined;
+    if (total !== undefined && total > settings.maxDownloadBytes) {
+      await response.body.cancel();
+      throw tooLarge();
+    }
     const out = await open(partial, "w");
     let bytes = 0;
     const truncated = (why: string) =>
@@ -266,12 +348,16 @@ async function fetchToFile(
     try {
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
         resetTimer();
+        if (bytes + chunk.length > settings.maxDownloadBytes) {
+          controller.abort();
+          throw tooLarge();
+        }
         await out.write(chunk);
         bytes += chunk.length;
         onProgress(bytes, total);
       }
     } catch (error) {
-      if (controller.signal.aborted) throw error;
+      if (controller.signal.aborted || error instanceof EtlError) throw error;
       const cause = (error as Error & { cause?: unknown }).cause;
       const detail = cause instanceof Error ? cause.message : (error as Error).message;
       throw truncated(`the connection closed: ${detail}`);

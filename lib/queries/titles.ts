@@ -7,9 +7,9 @@ import "server-only";
 import type { RowDataPacket } from "mysql2";
 import { getPool } from "@/lib/db";
 
-/** tt0000001 → 1; undefined for anything that is not a title key. */
+/** tt0000001 → 1; undefined for anything that is not a key with that prefix (7 to 10 digits, as IMDb's are). */
 export function parseKey(key: string, prefix: "tt" | "nm"): number | undefined {
-  const match = new RegExp(`^${prefix}(\\d{7,})$`).exec(key);
+  const match = new RegExp(`^${prefix}(\\d{7,10})$`).exec(key);
   return match?.[1] ? Number(match[1]) : undefined;
 }
 

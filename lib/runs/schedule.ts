@@ -15,6 +15,7 @@ import {
   webSources,
 } from "../../db/schema";
 import type { Db } from "../db";
+import { env } from "../env";
 import { type TableName, tableNames } from "../etl/datasets";
 import { lostUniqueKeyRace } from "./control";
 
@@ -69,18 +70,30 @@ export async function saveSchedule(db: Db, schedule: Omit<Schedule, "updatedAt">
 
 /**
  * Why a cron expression or time zone cannot be used, or undefined when both are fine. Five fields, or six
- * with seconds first; croner's own parser decides.
+ * with seconds first; croner's own parser decides. Firings must be SCHEDULE_MIN_INTERVAL_SECONDS apart (a
+ * minute unless set): `* * * * * *` would start a sync every second.
  */
-export function scheduleProblem(cron: string, timezone: string): string | undefined {
+export function scheduleProblem(
+  cron: string,
+  timezone: string,
+  minIntervalSeconds = env.SCHEDULE_MIN_INTERVAL_SECONDS,
+): string | undefined {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: timezone });
   } catch {
     return `Unknown time zone "${timezone}" (use an IANA name such as Europe/Berlin or UTC).`;
   }
+  let firings: Date[];
   try {
-    new Cron(cron, { timezone, paused: true }).stop();
+    const parsed = new Cron(cron, { timezone, paused: true });
+    firings = parsed.nextRuns(10, new Date(Date.UTC(2030, 0, 1)));
+    parsed.stop();
   } catch (error) {
     return `Invalid cron expression "${cron}": ${(error as Error).message}`;
+  }
+  const gaps = firings.slice(1).map((at, i) => at.getTime() - (firings[i]?.getTime() ?? 0));
+  if (gaps.some((gap) => gap < minIntervalSeconds * 1000)) {
+    return `"${cron}" fires more often than once every ${minIntervalSeconds} s: with six fields, make the first (seconds) a single value such as 0.`;
   }
   return undefined;
 }

@@ -28,10 +28,10 @@ describe("the HTTP source (a local server standing in for IMDb)", () => {
   const fileRequests = () => server.requests.filter((r) => r.path === "/title.ratings.tsv.gz");
 
   /** Runs an incremental sync that must fail, and checks that it changed nothing in the table. */
-  const expectFailureChangingNothing = async () => {
+  const expectFailureChangingNothing = async (engineRun: EngineRun = run) => {
     const before = await tableRows(db.url, "title_ratings");
     server.requests.length = 0;
-    const summary = await runEngine(db.url, run);
+    const summary = await runEngine(db.url, engineRun);
     expect(summary.status).toBe("failed");
     const result = tableResult(summary, "title_ratings");
     expect(result.status).toBe("failed");
@@ -166,6 +166,44 @@ describe("the HTTP source (a local server standing in for IMDb)", () => {
     const result = await expectFailureChangingNothing();
     expect(result.error).toMatch(/title\.ratings\.tsv\.gz ended after \d+ of \d+ bytes \(the connection closed/);
     expect(fileRequests()).toHaveLength(2);
+  });
+
+  it("a redirect to another host (or from the mirror to plain HTTP elsewhere) is refused, not followed", async () => {
+    server.handle((_req, res) => {
+      res.statusCode = 302;
+      res.setHeader("location", "http://198.51.100.1/title.ratings.tsv.gz");
+      res.end();
+    });
+    const result = await expectFailureChangingNothing();
+    expect(result.error).toMatch(/redirected to http:\/\/198\.51\.100\.1, which is not allowed/);
+    expect(server.requests.map((r) => r.path)).toEqual(["/title.ratings.tsv.gz"]);
+  });
+
+  it("a redirect within the mirror's own origin is followed", async () => {
+    server.handle((req, res) => {
+      if (req.url === "/title.ratings.tsv.gz") {
+        res.statusCode = 301;
+        res.setHeader("location", "/moved/title.ratings.tsv.gz");
+        res.end();
+      } else serveWithEtag(gzV1, '"v1"')(req, res);
+    });
+    server.requests.length = 0;
+    const summary = await runEngine(db.url, run);
+    expect(summary.status).toBe("succeeded");
+    expect(server.requests.map((r) => r.path)).toEqual(["/title.ratings.tsv.gz", "/moved/title.ratings.tsv.gz"]);
+  });
+
+  it("a file larger than MAX_DOWNLOAD_BYTES is refused, by its Content-Length or as it arrives", async () => {
+    const capped = { ...run, sourceSettings: { ...run.sourceSettings, maxDownloadBytes: half } };
+    server.handle(serveWithEtag(gzV2, '"v2"'));
+    let result = await expectFailureChangingNothing(capped);
+    expect(result.error).toMatch(/larger than MAX_DOWNLOAD_BYTES/);
+    server.handle((_req, res) => {
+      res.setHeader("transfer-encoding", "chunked");
+      res.end(gzV2);
+    });
+    result = await expectFailureChangingNothing(capped);
+    expect(result.error).toMatch(/larger than MAX_DOWNLOAD_BYTES/);
   });
 
   it("after the failures, a changed file on the server is downloaded and synced", async () => {

@@ -6,7 +6,15 @@ import { dueTick, nextFirings, scheduleProblem } from "../../lib/runs/schedule";
 describe("schedule validation", () => {
   it("accepts five fields, six with seconds, and IANA time zones", () => {
     expect(scheduleProblem("30 3 * * *", "UTC")).toBeUndefined();
-    expect(scheduleProblem("*/5 * * * * *", "Europe/Berlin")).toBeUndefined();
+    expect(scheduleProblem("0 */5 * * * *", "Europe/Berlin")).toBeUndefined();
+  });
+
+  it("refuses a schedule that fires more than once a minute", () => {
+    expect(scheduleProblem("* * * * * *", "UTC")).toMatch(/more often than once every 60 s/);
+    expect(scheduleProblem("*/5 * * * * *", "UTC")).toMatch(/more often than once every 60 s/);
+    expect(scheduleProblem("0,30 * * * * *", "UTC")).toMatch(/more often than once every 60 s/);
+    expect(scheduleProblem("0 * * * * *", "UTC")).toBeUndefined();
+    expect(scheduleProblem("*/5 * * * * *", "UTC", 5)).toBeUndefined();
   });
 
   it("names what is wrong", () => {

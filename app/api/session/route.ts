@@ -9,9 +9,14 @@ export const dynamic = "force-dynamic";
 
 const loginSchema = z.object({ password: z.string().min(1).max(1000) });
 
-/** Log in: `{ password }` → 204 with the session cookie; 401 for a wrong password; 429 while throttled. */
+/**
+ * Log in: `{ password }` → 204 with the session cookie; 401 for a wrong password, 400 for a malformed body (both
+ * count as a failed login); 429 while this address is throttled. The proxy has already capped the body (4 KB).
+ */
 export async function POST(request: Request) {
   const address = clientAddress(request);
+  const slowdown = loginThrottle.slowdownMs();
+  if (slowdown > 0) await new Promise((resolve) => setTimeout(resolve, slowdown));
   const wait = loginThrottle.waitMs(address);
   if (wait > 0) {
     const seconds = Math.ceil(wait / 1000);
@@ -20,7 +25,10 @@ export async function POST(request: Request) {
     });
   }
   const parsed = loginSchema.safeParse(await request.json().catch(() => undefined));
-  if (!parsed.success) return badRequest(parsed.error);
+  if (!parsed.success) {
+    loginThrottle.failed(address);
+    return badRequest(parsed.error);
+  }
   if (!passwordMatches(parsed.data.password)) {
     loginThrottle.failed(address);
     logger().warn({ address }, "failed login");

@@ -1,6 +1,6 @@
 import { runIdSchema } from "@/lib/api/contract";
 import { apiError, notFound, unauthorized } from "@/lib/api/errors";
-import { requestIsAuthorized } from "@/lib/auth";
+import { requester, requestIsAuthorized } from "@/lib/auth";
 import { clientAddress } from "@/lib/auth/guard";
 import { runEventStream, takeStreamSlot } from "@/lib/queries/run-events";
 
@@ -10,7 +10,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   if (!(await requestIsAuthorized(request))) return unauthorized();
   const id = runIdSchema.safeParse((await params).id);
   if (!id.success) return notFound("No such run.");
-  const release = takeStreamSlot(clientAddress(request));
+  const release = takeStreamSlot(requester(request, clientAddress(request)));
   if (!release) return apiError("TOO_MANY_STREAMS", "Too many progress streams are open; close some pages.");
   return new Response(runEventStream(id.data, request.signal, release), {
     headers: {
