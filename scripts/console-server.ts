@@ -8,6 +8,8 @@ import { freePort } from "../lib/free-port";
 
 export interface ConsoleServer {
   baseUrl: string;
+  /** The server's process (the leader of its process group). */
+  pid: number;
   stop(): void;
 }
 
@@ -46,5 +48,5 @@ export async function startConsole(
     stop();
     throw error;
   }
-  return { baseUrl, stop };
+  return { baseUrl, pid: server.pid ?? 0, stop };
 }
