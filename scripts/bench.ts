@@ -5,7 +5,7 @@
  * incremental run with nothing changed and one with 1 % changed (against the floor), as ratios; the floors and
  * the steps with a target below the first build are run `--runs` times (three below full size) and reported by
  * their median
- * (README: Benchmark); the same first build and 1 % run without the text-key indexes, to show what they cost;
+ * (docs/benchmark.md); the same first build and 1 % run without the text-key indexes, to show what they cost;
  * then typical queries on IMDb's keys against a text-keyed reference schema (`bench_ref`), and the console's
  * genre, title and search pages under 20 concurrent clients while an incremental sync runs.
  * Data is generated once per scale and cached under bench-data/; results go to

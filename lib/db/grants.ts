@@ -7,7 +7,7 @@ import type mysql from "mysql2/promise";
 /**
  * What the console and the engine need on their database, and nothing on the server: no FILE, SUPER, PROCESS or
  * GRANT OPTION. `LOAD DATA LOCAL` needs no FILE privilege; a first build's swap needs CREATE, DROP and ALTER; an
- * incremental run's stage needs CREATE TEMPORARY TABLES. The README's "An existing server" lists the same.
+ * incremental run's stage needs CREATE TEMPORARY TABLES. docs/security.md ("The database user") lists the same.
  */
 export const appPrivileges = [
   "SELECT",
@@ -62,5 +62,5 @@ export async function checkPrivileges(connection: mysql.Connection, database: st
     );
   }
   if (excess.length === 0) return undefined;
-  return `The database user ${grantee} holds ${excess.join(", ")} on the whole server, which the console never needs: a narrower user is safer (README: An existing server).`;
+  return `The database user ${grantee} holds ${excess.join(", ")} on the whole server, which the console never needs: a narrower user is safer (docs/security.md: The database user).`;
 }

@@ -85,7 +85,7 @@ export function bufferPoolBytes(): number {
   return Math.max(8 * unit, Math.floor(memory / 4 / unit) * unit);
 }
 
-/** Server settings for bulk loads; documented in the README for external servers. */
+/** Server settings for bulk loads; documented in docs/clusters.md for external servers. */
 export const bulkLoadSettings = [
   "--local-infile=1",
   "--character-set-server=utf8mb4",

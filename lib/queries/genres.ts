@@ -7,7 +7,7 @@
  * title_genres primary key (tid, genre_id), so the server stops after one page instead of sorting the
  * whole genre. A small genre is read from title_genres (genre_id, tid) and sorted, which is cheaper there;
  * a narrow year range is read through the startYear index. Filters that match few titles of a big genre
- * (a rare type, a high vote minimum) still scan much of it: see the README for the measured times.
+ * (a rare type, a high vote minimum) still scan much of it: see docs/console.md (Page times) for the measured times.
  */
 import "server-only";
 import { asc } from "drizzle-orm";

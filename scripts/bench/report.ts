@@ -36,7 +36,7 @@ export interface StepResult {
   /** Seconds over the seconds of the floor the step is compared with (`against`). */
   ratioToFloor: number;
   against?: Against;
-  /** The target for the ratio (README: Benchmark); undefined for the floor itself. */
+  /** The target for the ratio (docs/benchmark.md); undefined for the floor itself. */
   targetRatio?: number;
   peakRssBytes?: number;
   peakRssSource?: string;
