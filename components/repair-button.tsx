@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { StartRunRequest } from "@/lib/api/contract";
-import type { TableName } from "@/lib/etl/datasets";
+import type { TableName } from "@/lib/catalog/datasets";
 import { startRun } from "./start-run";
 import { button } from "./ui";
 

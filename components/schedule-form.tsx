@@ -6,7 +6,7 @@
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import type { ApiErrorBody, ScheduleRequest, ScheduleResponse } from "@/lib/api/contract";
-import type { TableName } from "@/lib/etl/datasets";
+import type { TableName } from "@/lib/catalog/datasets";
 import { button, input } from "./ui";
 
 interface Props {

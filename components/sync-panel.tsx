@@ -7,7 +7,7 @@
 import Link from "next/link";
 import { useId, useRef, useState } from "react";
 import type { StartRunRequest } from "@/lib/api/contract";
-import type { TableName } from "@/lib/etl/datasets";
+import type { TableName } from "@/lib/catalog/datasets";
 import { LiveRun } from "./live-run";
 import { startRun } from "./start-run";
 import { button, buttonSecondary, input, link } from "./ui";

@@ -9,16 +9,16 @@
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
 import { type RunMode, runModes } from "../db/schema";
+import { isTableName, type TableName, tableNames } from "../lib/catalog/datasets";
 import { closePools, getDb } from "../lib/db";
 import { migrateDatabase } from "../lib/db/migrate";
 import { resolveDatabaseUrl } from "../lib/db/private-server";
-import { isTableName, type TableName, tableNames } from "../lib/etl/datasets";
 import { limitHeapGrowth } from "../lib/etl/engine-memory";
 import { executeRun, type ProgressEvent, settingsFromEnv } from "../lib/etl/pipeline";
-import type { RunSummary } from "../lib/etl/run-record";
 import { describeSource } from "../lib/etl/source";
 import { driftRows } from "../lib/etl/verify";
 import { logInThisThread } from "../lib/log";
+import type { RunSummary } from "../lib/run-record/record";
 import { assertReplaceConfirmed, createRun } from "../lib/runs/control";
 import { ReplaceNotConfirmedError, SyncBusyError } from "../lib/runs/errors";
 

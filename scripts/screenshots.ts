@@ -11,9 +11,9 @@ import path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import mysql from "mysql2/promise";
 import { isActiveRunStatus } from "../db/run-states";
+import { datasets, type TableName, tableNames } from "../lib/catalog/datasets";
 import { migrateDatabase } from "../lib/db/migrate";
 import { resolveDatabaseUrl } from "../lib/db/private-server";
-import { datasets, type TableName, tableNames } from "../lib/etl/datasets";
 import { launchBrowser } from "../test/helpers/browser";
 import { startConsole, waitFor } from "./console-server";
 

@@ -6,8 +6,8 @@ import { LoadSampleButton } from "@/components/load-sample-button";
 import { SyncPanel } from "@/components/sync-panel";
 import { EmptyState, link, PageTitle, row, Section, TableWrap, td, tdNum, th, thNum } from "@/components/ui";
 import { requireLogin } from "@/lib/auth/session";
+import { tableNames } from "@/lib/catalog/datasets";
 import { env } from "@/lib/env";
-import { tableNames } from "@/lib/etl/datasets";
 import { changedRowsByRun, tableOverview } from "@/lib/queries/overview";
 import { activeRunId } from "@/lib/queries/runs";
 

@@ -4,12 +4,12 @@
  */
 import { z } from "zod";
 import { changeKinds, runModes, runStatuses, scheduleModes, webSources } from "@/db/run-states";
+import { tableNames } from "@/lib/catalog/datasets";
 import { env } from "@/lib/env";
-import { tableNames } from "@/lib/etl/datasets";
-import type { Freshness } from "@/lib/etl/freshness";
-import type { RunSummary } from "@/lib/etl/run-record";
+import type { Freshness } from "@/lib/queries/freshness";
 import type { Change, DatedChange, RatingPoint } from "@/lib/queries/history";
 import type { RunRow } from "@/lib/queries/runs";
+import type { RunSummary } from "@/lib/run-record/record";
 import { type ScheduleOverview, scheduleProblem } from "@/lib/runs/schedule";
 
 /**

@@ -8,8 +8,8 @@ import { open, stat } from "node:fs/promises";
 import { eq } from "drizzle-orm";
 import xxhash from "xxhash-wasm";
 import { etlTableFiles } from "../../db/schema";
+import type { TableName } from "../catalog/datasets";
 import type { Db } from "../db";
-import type { TableName } from "./datasets";
 import { hashHex } from "./hash";
 
 /**

@@ -3,10 +3,11 @@
  * the tables in progress (two at a time when one is applied while the next is read) (so the console follows the run live, wherever it runs), records the beat, and aborts
  * the run when someone asked to cancel it or ended it meanwhile (superseded). Beats never overlap.
  */
+
+import type { TableName } from "../catalog/datasets";
 import type { Db } from "../db";
-import type { TableName } from "./datasets";
+import { heartbeat, type RejectedLine, recordRejects, updateTable } from "../run-record/record";
 import { EtlError } from "./errors";
-import { heartbeat, type RejectedLine, recordRejects, updateTable } from "./run-record";
 import type { TableCounters } from "./table-job";
 
 export interface Tracked {

@@ -4,7 +4,7 @@
  * the horizon (`etl_history_horizon`) says from which run on a table's past can be rebuilt from it.
  */
 import type { Pool, PoolConnection, RowDataPacket } from "mysql2/promise";
-import { type TableName, tableNames } from "./datasets";
+import { type TableName, tableNames } from "../catalog/datasets";
 
 /** How long a table's change log is kept: everything, a number of days, or the entries of the last runs. */
 export type HistoryKeep = { all: true } | { days: number } | { runs: number };

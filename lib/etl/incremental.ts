@@ -5,6 +5,7 @@
  * deletes back.
  */
 import type { PoolConnection, RowDataPacket } from "mysql2/promise";
+import { hasOrdering } from "../catalog/datasets";
 import { KeyHashCursor } from "./cursor";
 import { EtlError } from "./errors";
 import { adjustGenreCounts, GenreSink, removeEmptyGenres } from "./genres";
@@ -159,7 +160,7 @@ class Staging implements MergeOutput {
 
   delete(id: number, ordering: number): void {
     this.job.counters.deleted++;
-    this.deletedKeys.addText(keyColumns(this.job.spec).length === 2 ? `${id}\t${ordering}\n` : `${id}\n`);
+    this.deletedKeys.addText(hasOrdering(this.job.spec) ? `${id}\t${ordering}\n` : `${id}\n`);
   }
 
   between(): Promise<void> | undefined {
@@ -298,12 +299,12 @@ export async function incrementalSync(job: TableJob): Promise<SyncedShape> {
         startOver(job.counters, `Compared with the table: ${error.message}.`);
       }
     }
-    const hasOrdering = keyColumns(job.spec).length === 2;
+    const ordered = hasOrdering(job.spec);
     await mergeSync(pass, async (staging) => {
       const reader = await staging.reader();
       // A full compare (a repair) reads each row's content: an UPDATE behind the sync's back leaves row_hash alone.
       if (job.fullCompare) return new RowContentCursor(reader, job.spec, job.hash);
-      return new KeyHashCursor(reader, selectKeyHashesSql(job.spec, job.spec.table), hasOrdering);
+      return new KeyHashCursor(reader, selectKeyHashesSql(job.spec, job.spec.table), ordered);
     });
     // The merge stops at the first id that goes down (FileNotSorted): having run through, the ids were in order.
     return { idsInOrder: true };
@@ -421,7 +422,7 @@ async function compareUnsorted(job: TableJob): Promise<void> {
       try {
         const onRows = async (scanned: ScannedRow[]) => {
           for (const row of scanned) {
-            if (row.rejected) rejected.addText(keys.length === 2 ? `${row.id}\t${row.ordering}\n` : `${row.id}\n`);
+            if (row.rejected) rejected.addText(hasOrdering(spec) ? `${row.id}\t${row.ordering}\n` : `${row.id}\n`);
             else rows.addRow(row);
           }
           await rowLoad.write(rows.flush());

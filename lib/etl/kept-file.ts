@@ -10,7 +10,7 @@
 import { copyFile, link, mkdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import xxhash from "xxhash-wasm";
-import type { DatasetSpec } from "./datasets";
+import type { DatasetSpec } from "../catalog/datasets";
 import { fingerprintText, type KnownFile } from "./fingerprint";
 import type { LineHasher } from "./hash";
 import { type KeyCursor, KeyMerge, type MergeOutput } from "./merge";

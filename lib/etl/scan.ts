@@ -4,8 +4,8 @@
  * Adjacent rows with the same key are collapsed here by the duplicate-key rule (laterRowWins).
  */
 import type { Readable } from "node:stream";
-import type { DatasetSpec } from "./datasets";
-import { expectedHeader } from "./datasets";
+import type { DatasetSpec } from "../catalog/datasets";
+import { expectedHeader } from "../catalog/datasets";
 import { EtlError } from "./errors";
 import type { LineHasher } from "./hash";
 import { type LineKey, LineSplitter, lineChecker, noKey } from "./tsv";

@@ -10,8 +10,8 @@ import { type Readable, Transform } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { eq } from "drizzle-orm";
 import { etlSources } from "../../db/schema";
+import type { DatasetSpec } from "../catalog/datasets";
 import type { Db } from "../db";
-import type { DatasetSpec } from "./datasets";
 import { EtlError } from "./errors";
 
 export const sampleDir = path.resolve(process.cwd(), "data/sample");

@@ -5,19 +5,11 @@
  * line's bytes pass through untouched (backslashes included); `\N` becomes NULL in the SET clause, compared
  * as bytes so that a value like `\n` or `\N ` stays text.
  */
-import type { DatasetSpec } from "./datasets";
+import { type DatasetSpec, hasOrdering, idColumn, keyColumns } from "../catalog/datasets";
 
-const quote = (name: string) => `\`${name}\``;
+import { asText, quote, rowLineSql } from "../catalog/row-line";
 
-export function idColumn(spec: DatasetSpec): "tid" | "nid" {
-  const kind = spec.fields[0]?.kind;
-  return kind?.type === "key" ? kind.column : "tid";
-}
-
-/** The primary-key columns of the table: the key's number, and `ordering` for akas and principals. */
-export function keyColumns(spec: DatasetSpec): string[] {
-  return spec.keyFields.length === 2 ? [idColumn(spec), "ordering"] : [idColumn(spec)];
-}
+export { idColumn, keyColumns, rowLineSql };
 
 /** Columns the engine writes (the text key is a generated column computed from the id). */
 export function storedColumns(spec: DatasetSpec): string[] {
@@ -65,15 +57,6 @@ export function selectRowLinesSql(spec: DatasetSpec, table: string): string {
   const keys = keyColumns(spec).map(quote).join(", ");
   return `SELECT ${keys}, row_hash, CAST(${rowLineSql(spec)} AS BINARY) AS line FROM ${quote(table)} ORDER BY ${keys}`;
 }
-
-/** A row rendered back as its IMDb line: every field as its text, NULL as \\N, joined by tabs. */
-export function rowLineSql(spec: DatasetSpec, alias?: string): string {
-  const column = (name: string) => (alias ? `${alias}.${quote(name)}` : quote(name));
-  const fields = spec.fields.map((f) => `IFNULL(${asText(column(f.name))}, '\\\\N')`);
-  return `CONCAT_WS('\\t', ${fields.join(", ")})`;
-}
-
-const asText = (column: string) => `CAST(${column} AS CHAR CHARACTER SET utf8mb4)`;
 
 /** The columns whose values an update can change: every field but the key's. */
 export function valueColumns(spec: DatasetSpec): string[] {
@@ -155,8 +138,7 @@ function onKeys(spec: DatasetSpec, left: string, right: string): string {
 }
 
 /** The change log's `ordering`: the row's own for akas and principals, 0 for the tables keyed by one column. */
-const loggedOrdering = (spec: DatasetSpec, alias: string) =>
-  keyColumns(spec).length === 2 ? `${alias}.\`ordering\`` : "0";
+const loggedOrdering = (spec: DatasetSpec, alias: string) => (hasOrdering(spec) ? `${alias}.\`ordering\`` : "0");
 
 /** LOAD DATA of `tid\tgenre_id` rows; IGNORE: a title repeated out of order in a first build adds its genres twice. */
 export function loadGenreRowsSql(table: string): string {

@@ -1,7 +1,7 @@
 /** What one table's sync needs and what it reports while it runs. */
 import type { Pool } from "mysql2/promise";
 import { stageSeconds, type TableStage, type TimedStage } from "../../db/run-states";
-import type { DatasetSpec } from "./datasets";
+import type { DatasetSpec } from "../catalog/datasets";
 import type { LineHasher } from "./hash";
 import type { KeptFile } from "./kept-file";
 import type { Reject, ScanCounters } from "./scan";

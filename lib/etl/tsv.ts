@@ -3,7 +3,7 @@
  * found with indexOf, fields are checked in place, and nothing is decoded to strings on the hot path.
  */
 import { isUtf8 } from "node:buffer";
-import type { DatasetSpec, FieldKind } from "./datasets";
+import { type DatasetSpec, type FieldKind, hasOrdering } from "../catalog/datasets";
 
 export const TAB = 9;
 export const NEWLINE = 10;
@@ -276,7 +276,7 @@ export function lineChecker(spec: DatasetSpec): LineCheck {
   const fields = spec.fields;
   const keyKind = fields[0]?.kind;
   if (keyKind?.type !== "key") throw new Error(`${spec.table}: the first field must be the key`);
-  const hasOrdering = spec.keyFields.length === 2;
+  const ordered = hasOrdering(spec);
   const tabs: number[] = new Array(fields.length + 1);
 
   return (buf, start, end, utf8Checked, key) => {
@@ -288,7 +288,7 @@ export function lineChecker(spec: DatasetSpec): LineCheck {
     }
     tabs[fields.length] = end;
     const id = readImdbKey(buf, start, count > 0 ? (tabs[1] ?? end) : end, keyKind.prefix);
-    const ordering = hasOrdering && count >= 2 ? readUint(buf, (tabs[1] ?? 0) + 1, tabs[2] ?? end) : 0;
+    const ordering = ordered && count >= 2 ? readUint(buf, (tabs[1] ?? 0) + 1, tabs[2] ?? end) : 0;
     const keyed = id >= 0 && ordering >= 0 && ordering <= 65535;
     key.id = keyed ? id : -1;
     key.ordering = keyed ? ordering : 0;
@@ -323,13 +323,13 @@ export function fieldText(buf: Buffer, start: number, end: number, index: number
 export function lineKeyReader(spec: DatasetSpec) {
   const keyKind = spec.fields[0]?.kind;
   if (keyKind?.type !== "key") throw new Error(`${spec.table}: the first field must be the key`);
-  const hasOrdering = spec.keyFields.length === 2;
+  const ordered = hasOrdering(spec);
   return (buf: Buffer, start: number, end: number, key: LineKey): boolean => {
     const tab = buf.indexOf(TAB, start);
     const keyEnd = tab === -1 || tab > end ? end : tab;
     const id = readImdbKey(buf, start, keyEnd, keyKind.prefix);
     let ordering = 0;
-    if (hasOrdering) {
+    if (ordered) {
       const next = buf.indexOf(TAB, keyEnd + 1);
       ordering = keyEnd < end ? readUint(buf, keyEnd + 1, next === -1 || next > end ? end : next) : -1;
     }

@@ -8,18 +8,18 @@
  * keeps the table row of a rejected line as it is). The table is always read: a verify never skips a file.
  */
 import type { PoolConnection } from "mysql2/promise";
+import { type DatasetSpec, formatKey, hasOrdering } from "../catalog/datasets";
 import type { Db } from "../db";
+import { type Drift, type DriftExample, recordDrift } from "../run-record/record";
 import { KeyHashCursor } from "./cursor";
-import type { DatasetSpec } from "./datasets";
 import { EtlError } from "./errors";
 import { forgetFingerprint } from "./fingerprint";
 import type { LineHasher } from "./hash";
 import { streamingConnection } from "./load-stream";
 import { KeyMerge, type MergeOutput } from "./merge";
-import { type Drift, type DriftExample, recordDrift } from "./run-record";
 import { type ScannedRow, scanFile } from "./scan";
 import { openTableFile } from "./source";
-import { keyColumns, selectRowLinesSql } from "./sql";
+import { selectRowLinesSql } from "./sql";
 import { type TableJob, timed } from "./table-job";
 
 /**
@@ -34,7 +34,7 @@ export class RowContentCursor extends KeyHashCursor {
     spec: DatasetSpec,
     private readonly hashLine: LineHasher,
   ) {
-    super(connection, selectRowLinesSql(spec, spec.table), keyColumns(spec).length === 2);
+    super(connection, selectRowLinesSql(spec, spec.table), hasOrdering(spec));
   }
 
   protected override rowHash(row: readonly unknown[]): bigint {
@@ -47,13 +47,6 @@ export class RowContentCursor extends KeyHashCursor {
 /** Examples kept per table: enough to look at a few rows by hand, never a list that grows with the drift. */
 export const maxDriftExamples = 20;
 
-/** The IMDb key as the file writes it: the prefix and at least 7 digits (tt0000001, nm10000000). */
-export function textKey(spec: DatasetSpec, id: number): string {
-  const kind = spec.fields[0]?.kind;
-  const prefix = kind?.type === "key" ? kind.prefix : "tt";
-  return `${prefix}${String(id).padStart(7, "0")}`;
-}
-
 /** The merge's output for a verify: counts each kind of drift, keeps the first examples, writes nothing. */
 export class DriftCount implements MergeOutput {
   readonly drift: Drift = { missing: 0, differing: 0, extra: 0, examples: [] };
@@ -64,7 +57,7 @@ export class DriftCount implements MergeOutput {
     private readonly counters: { unchanged: number },
     private readonly maxExamples = maxDriftExamples,
   ) {
-    this.hasOrdering = spec.keyFields.length === 2;
+    this.hasOrdering = hasOrdering(spec);
   }
 
   insert(row: ScannedRow): void {
@@ -92,7 +85,7 @@ export class DriftCount implements MergeOutput {
 
   private example(kind: DriftExample["kind"], id: number, ordering: number, lineNumber: number | null): void {
     if (this.drift.examples.length >= this.maxExamples) return;
-    const key = textKey(this.spec, id);
+    const key = formatKey(this.spec, id);
     this.drift.examples.push({ kind, key, ordering: this.hasOrdering ? ordering : null, lineNumber });
   }
 }

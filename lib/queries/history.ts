@@ -7,9 +7,18 @@
 import "server-only";
 import type { Pool, RowDataPacket } from "mysql2/promise";
 import type { ChangeKind } from "@/db/run-states";
+import {
+  datasets,
+  formatKey,
+  hasOrdering,
+  keyColumns,
+  keyPrefix,
+  parseKey,
+  type TableName,
+  tableNames,
+} from "@/lib/catalog/datasets";
+import { rowLineSql } from "@/lib/catalog/row-line";
 import { getPool } from "@/lib/db";
-import { datasets, type TableName, tableNames } from "@/lib/etl/datasets";
-import { keyColumns, rowLineSql } from "@/lib/etl/sql";
 
 export interface ColumnChange {
   old: string | null;
@@ -44,18 +53,7 @@ export interface ChangeFilter {
 }
 
 const titleTables = tableNames.filter((t) => t !== "name_basics");
-const hasOrdering = (table: TableName) => keyColumns(datasets[table]).length === 2;
-const prefixOf = (table: TableName) => (table === "name_basics" ? "nm" : "tt");
-
-/** tt0000001 → { prefix: "tt", number: 1 }; undefined for anything else. */
-export function parseImdbKey(key: string): { prefix: "tt" | "nm"; number: number } | undefined {
-  const match = /^(tt|nm)(\d{7,10})$/.exec(key);
-  return match ? { prefix: match[1] as "tt" | "nm", number: Number(match[2]) } : undefined;
-}
-
-export function formatImdbKey(table: TableName, number: number): string {
-  return `${prefixOf(table)}${String(number).padStart(7, "0")}`;
-}
+const ordered = (table: TableName) => hasOrdering(datasets[table]);
 
 /** An IMDb line back into its columns, by the table's header: `\N` is NULL. */
 export function lineColumns(table: TableName, line: string): Record<string, string | null> {
@@ -67,8 +65,7 @@ export function lineColumns(table: TableName, line: string): Record<string, stri
 
 /** The cursor of a page's last row: where the next page starts (table, key number, ordering). */
 const cursorOf = (row: RowDataPacket) => `${row.table_name}.${row.key_number}.${row.ordering}`;
-const changeCursor = (change: Change) =>
-  `${change.table}.${parseImdbKey(change.key)?.number ?? 0}.${change.ordering ?? 0}`;
+const changeCursor = (change: Change) => `${change.table}.${parseKey(change.key)?.number ?? 0}.${change.ordering ?? 0}`;
 
 function parseCursor(cursor: string | undefined): [TableName, number, number] | undefined {
   const match = cursor ? /^([a-z_]+)\.(\d+)\.(\d+)$/.exec(cursor) : null;
@@ -82,8 +79,8 @@ function toChange(row: RowDataPacket): Change {
   const table = String(row.table_name) as TableName;
   const change: Change = {
     table,
-    key: formatImdbKey(table, Number(row.key_number)),
-    ordering: hasOrdering(table) ? Number(row.ordering) : null,
+    key: formatKey(datasets[table], Number(row.key_number)),
+    ordering: ordered(table) ? Number(row.ordering) : null,
     kind: row.kind as ChangeKind,
   };
   if (change.kind === "update") {
@@ -106,7 +103,7 @@ function filterSql(filter: Omit<ChangeFilter, "after" | "limit">): { where: stri
     params.push(filter.kind);
   }
   if (filter.key !== undefined) {
-    const key = parseImdbKey(filter.key.trim());
+    const key = parseKey(filter.key.trim());
     // A key that is no IMDb key matches nothing. A list of tables rather than `<> 'name_basics'`: each table is
     // then a point range of the primary key with the key number.
     where.push(key ? "table_name IN (?) AND key_number = ?" : "FALSE");
@@ -190,7 +187,7 @@ async function currentLine(pool: Pool, table: TableName, keyNumber: number, orde
     .join(" AND ");
   const [rows] = await pool.query<RowDataPacket[]>(
     `SELECT ${rowLineSql(spec)} AS line FROM \`${table}\` WHERE ${where}`,
-    hasOrdering(table) ? [keyNumber, ordering] : [keyNumber],
+    ordered(table) ? [keyNumber, ordering] : [keyNumber],
   );
   return rows[0] ? String(rows[0].line) : undefined;
 }
@@ -287,14 +284,14 @@ export async function tableAsOf(
 ): Promise<{ rows: Record<string, string | null>[]; next: [number, number] | null }> {
   await assertRebuildable(pool, table, afterRun);
   const spec = datasets[table];
-  const [id, ord] = [keyColumns(spec)[0] as string, hasOrdering(table) ? "t.`ordering`" : "0"];
+  const [id, ord] = [keyColumns(spec)[0] as string, ordered(table) ? "t.`ordering`" : "0"];
   const [afterNumber, afterOrdering] = page.after ?? [-1, -1];
   const [current] = await pool.query<RowDataPacket[]>(
     `SELECT t.\`${id}\` AS n, ${ord} AS o, ${rowLineSql(spec, "t")} AS line FROM \`${table}\` t
       WHERE (t.\`${id}\` > ? OR (t.\`${id}\` = ? AND ${ord} > ?))
         AND NOT EXISTS (SELECT 1 FROM etl_changes c WHERE c.table_name = ? AND c.key_number = t.\`${id}\`
                         AND c.ordering = ${ord} AND c.run_id > ?)
-      ORDER BY t.\`${id}\`${hasOrdering(table) ? ", t.`ordering`" : ""} LIMIT ?`,
+      ORDER BY t.\`${id}\`${ordered(table) ? ", t.`ordering`" : ""} LIMIT ?`,
     [afterNumber, afterNumber, afterOrdering, table, afterRun, page.limit],
   );
   const [earlier] = await pool.query<RowDataPacket[]>(
@@ -383,7 +380,7 @@ async function changesOfKeys(pool: Pool, where: string, params: unknown[]): Prom
  * episode, principals and rating (newest first, at most historyLimit). Undefined for a key that is no title's.
  */
 export async function titleHistory(tconst: string, pool: Pool = getPool()) {
-  const key = parseImdbKey(tconst);
+  const key = parseKey(tconst);
   if (key?.prefix !== "tt") return undefined;
   const [ratings, changes] = await Promise.all([
     ratingPoints(pool, key.number),
@@ -397,7 +394,7 @@ export async function titleHistory(tconst: string, pool: Pool = getPool()) {
  * now (a credit moved to someone else is in the title's history, not theirs). Undefined for a key that is no person's.
  */
 export async function nameHistory(nconst: string, pool: Pool = getPool()) {
-  const key = parseImdbKey(nconst);
+  const key = parseKey(nconst);
   if (key?.prefix !== "nm") return undefined;
   const [own, credits] = await Promise.all([
     changesOfKeys(pool, "c.table_name = 'name_basics' AND c.key_number = ?", [key.number]),
@@ -435,9 +432,9 @@ export interface TableHistoryQuery {
  */
 export async function tableHistory(table: TableName, query: TableHistoryQuery, pool: Pool = getPool()) {
   if (query.key !== undefined) {
-    const key = parseImdbKey(query.key);
-    if (key?.prefix !== prefixOf(table)) return undefined;
-    const ordering = hasOrdering(table) ? query.ordering : 0;
+    const key = parseKey(query.key);
+    if (key?.prefix !== keyPrefix(datasets[table])) return undefined;
+    const ordering = ordered(table) ? query.ordering : 0;
     if (query.afterRun === undefined) return { versions: await keyVersions(table, key.number, ordering, pool) };
     return { row: (await rowAsOf(table, key.number, ordering, query.afterRun, pool)) ?? null };
   }

@@ -2,8 +2,8 @@
 import "server-only";
 import { and, desc, eq, inArray, max, ne } from "drizzle-orm";
 import { etlRuns, etlRunTables, finishedRunStatuses } from "@/db/schema";
+import type { TableName } from "@/lib/catalog/datasets";
 import { getDb, getPool } from "@/lib/db";
-import type { TableName } from "@/lib/etl/datasets";
 import { tableSummaries } from "@/lib/queries/tables";
 
 export interface TableOverview {

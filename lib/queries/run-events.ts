@@ -7,7 +7,7 @@
 import "server-only";
 import { isActiveRunStatus } from "@/db/run-states";
 import { getDb } from "@/lib/db";
-import { runSummary } from "@/lib/etl/run-record";
+import { runSummary } from "@/lib/run-record/record";
 
 const pollMs = 500;
 const keepAliveMs = 15_000;

@@ -3,7 +3,7 @@ import "server-only";
 import { type AnyColumn, and, count, desc, eq, inArray, sql } from "drizzle-orm";
 import { activeRunStatuses, etlRejects, etlRuns, etlRunTables, type RunMode, type RunStatus } from "@/db/schema";
 import { getDb } from "@/lib/db";
-import { runSummary } from "@/lib/etl/run-record";
+import { runSummary } from "@/lib/run-record/record";
 
 export type { RunStatus };
 

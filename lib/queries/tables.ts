@@ -1,8 +1,8 @@
 /** Row counts of the IMDb tables, for the overview (estimates from the server's statistics). */
 import "server-only";
 import type { RowDataPacket } from "mysql2";
+import { type TableName, tableNames } from "@/lib/catalog/datasets";
 import { getPool } from "@/lib/db";
-import { type TableName, tableNames } from "@/lib/etl/datasets";
 
 export interface TableSummary {
   table: TableName;

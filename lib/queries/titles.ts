@@ -5,12 +5,13 @@
  */
 import "server-only";
 import type { RowDataPacket } from "mysql2";
+import { parseKey } from "@/lib/catalog/datasets";
 import { getPool } from "@/lib/db";
 
-/** tt0000001 → 1; undefined for anything that is not a key with that prefix (7 to 10 digits, as IMDb's are). */
-export function parseKey(key: string, prefix: "tt" | "nm"): number | undefined {
-  const match = new RegExp(`^${prefix}(\\d{7,10})$`).exec(key);
-  return match?.[1] ? Number(match[1]) : undefined;
+/** tt0000001 → 1; undefined for anything that is not a key with that prefix. */
+function keyNumber(key: string, prefix: "tt" | "nm"): number | undefined {
+  const parsed = parseKey(key);
+  return parsed?.prefix === prefix ? parsed.number : undefined;
 }
 
 async function query(sql: string, params: unknown[]): Promise<RowDataPacket[]> {
@@ -20,7 +21,7 @@ async function query(sql: string, params: unknown[]): Promise<RowDataPacket[]> {
 
 /** Names for a list of nconst keys, in one primary-key lookup. */
 async function namesOf(nconsts: string[]): Promise<Map<string, string>> {
-  const ids = [...new Set(nconsts.map((n) => parseKey(n, "nm")).filter((n) => n !== undefined))];
+  const ids = [...new Set(nconsts.map((n) => keyNumber(n, "nm")).filter((n) => n !== undefined))];
   if (ids.length === 0) return new Map();
   const rows = await query("SELECT nconst, primaryName FROM name_basics WHERE nid IN (?)", [ids]);
   return new Map(rows.map((r) => [String(r.nconst), String(r.primaryName ?? r.nconst)]));
@@ -31,7 +32,7 @@ function splitKeys(list: unknown): string[] {
 }
 
 export async function titleDetail(tconst: string) {
-  const tid = parseKey(tconst, "tt");
+  const tid = keyNumber(tconst, "tt");
   if (tid === undefined) return undefined;
   const [basics] = await query(
     `SELECT b.tconst, b.titleType, b.primaryTitle, b.originalTitle, b.isAdult, b.startYear, b.endYear,
@@ -90,7 +91,7 @@ export async function titleDetail(tconst: string) {
 }
 
 export async function nameDetail(nconst: string) {
-  const nid = parseKey(nconst, "nm");
+  const nid = keyNumber(nconst, "nm");
   if (nid === undefined) return undefined;
   const [person] = await query(
     "SELECT nconst, primaryName, birthYear, deathYear, primaryProfession, knownForTitles FROM name_basics WHERE nid = ?",
@@ -115,8 +116,8 @@ export const searchLimit = 25;
 export async function search(text: string) {
   const q = text.trim();
   if (!q) return { titles: [], people: [] };
-  const tid = parseKey(q, "tt");
-  const nid = parseKey(q, "nm");
+  const tid = keyNumber(q, "tt");
+  const nid = keyNumber(q, "nm");
   const prefix = `${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const [titles, people] = await Promise.all([
     query(

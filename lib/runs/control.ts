@@ -6,9 +6,9 @@
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { activeRunStatuses, etlRuns, etlRunTables, type RunMode } from "../../db/schema";
+import type { TableName } from "../catalog/datasets";
 import type { Db } from "../db";
-import type { TableName } from "../etl/datasets";
-import { finishRun, runLockName } from "../etl/run-record";
+import { finishRun, runLockName } from "../run-record/record";
 import { ReplaceNotConfirmedError, SyncBusyError } from "./errors";
 
 export type RunTrigger = "cli" | "web" | "schedule";

@@ -1,5 +1,5 @@
 /** Why a sync cannot start: each error carries the code the API answers with (lib/api/errors.ts). */
-import type { TableName } from "../etl/datasets";
+import type { TableName } from "../catalog/datasets";
 
 export class SyncBusyError extends Error {
   readonly code = "SYNC_BUSY";

@@ -14,9 +14,9 @@ import {
   type WebSource,
   webSources,
 } from "../../db/schema";
+import { type TableName, tableNames } from "../catalog/datasets";
 import type { Db } from "../db";
 import { env } from "../env";
-import { type TableName, tableNames } from "../etl/datasets";
 import { lostUniqueKeyRace } from "./control";
 
 export interface Schedule {

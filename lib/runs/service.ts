@@ -7,13 +7,14 @@ import { engineWorkerLimits } from "../etl/engine-memory";
 import "server-only";
 import { Worker } from "node:worker_threads";
 import type { RunMode } from "../../db/schema";
+import { type TableName, tableNames } from "../catalog/datasets";
 import { databaseUrl, getDb } from "../db";
 import { ensureAnsweringNode } from "../db/failover";
 import { env } from "../env";
-import { type TableName, tableNames } from "../etl/datasets";
-import { finishRun } from "../etl/run-record";
 import { logger } from "../log";
+import { finishRun } from "../run-record/record";
 import { assertReplaceConfirmed, createRun, type RunTrigger, requestCancel } from "./control";
+import { type Schedule, type ScheduleOverview, saveSchedule, scheduleOverview } from "./schedule";
 import { Scheduler } from "./scheduler";
 
 export interface StartSync {
@@ -97,4 +98,17 @@ export async function startWebScheduler(): Promise<Scheduler | undefined> {
 /** Applies a saved schedule in this instance at once (the others pick it up at their next poll). */
 export async function refreshWebScheduler(): Promise<void> {
   await cache.imdbScheduler?.refresh();
+}
+
+/** The stored schedule with its next firing times and the latest firings (the Settings page, GET /api/schedule). */
+export function currentSchedule(): Promise<ScheduleOverview> {
+  return scheduleOverview(getDb());
+}
+
+/** Saves the schedule and has this instance's scheduler pick it up at once (the others within their poll). */
+export async function updateSchedule(schedule: Omit<Schedule, "updatedAt">): Promise<ScheduleOverview> {
+  const db = getDb();
+  await saveSchedule(db, schedule);
+  await refreshWebScheduler();
+  return scheduleOverview(db);
 }

@@ -14,7 +14,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import mysql from "mysql2/promise";
-import { type DatasetSpec, datasets, type TableName, tableNames } from "../../lib/etl/datasets";
+import { type DatasetSpec, datasets, type TableName, tableNames } from "../../lib/catalog/datasets";
 import { addIndexesSql, dropIndexesSql, secondaryIndexes } from "../../lib/etl/indexes";
 
 const quote = (name: string) => `\`${name}\``;

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { datasets, expectedHeader, type TableName, tableNames } from "../../lib/etl/datasets";
+import { datasets, expectedHeader, type TableName, tableNames } from "../../lib/catalog/datasets";
 import { formatKey } from "./keys";
 import { linesPerBatch, writeGzLines } from "./lines";
 import { models, valueFields } from "./models";

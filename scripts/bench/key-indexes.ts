@@ -4,7 +4,7 @@
  * bench can time the engine both ways in one run.
  */
 import mysql from "mysql2/promise";
-import { tableNames } from "../../lib/etl/datasets";
+import { tableNames } from "../../lib/catalog/datasets";
 
 /** Secondary indexes whose column is a generated one: the text-key indexes. */
 const keyIndexesSql = `SELECT DISTINCT s.table_name AS t, s.index_name AS i

@@ -2,7 +2,7 @@
  * One model per IMDb file: how to write the fields after its key for a given title or person. The
  * generator writes whole rows from these; the mutator regenerates single fields to make updates.
  */
-import type { TableName } from "../../lib/etl/datasets";
+import type { TableName } from "../../lib/catalog/datasets";
 import { formatKey } from "./keys";
 import type { Rng } from "./prng";
 import * as v from "./values";

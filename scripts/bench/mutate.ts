@@ -7,7 +7,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { datasets, type TableName, tableNames } from "../../lib/etl/datasets";
+import { datasets, type TableName, tableNames } from "../../lib/catalog/datasets";
 import type { Manifest } from "./generate";
 import { formatKey } from "./keys";
 import { readLineBatches, writeGzLines } from "./lines";

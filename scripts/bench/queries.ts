@@ -5,7 +5,7 @@
  * The queries use IMDb's own column names only, so the very same text runs on both schemas.
  */
 import mysql from "mysql2/promise";
-import { datasets, type TableName } from "../../lib/etl/datasets";
+import { datasets, type TableName } from "../../lib/catalog/datasets";
 import { textTable } from "./text-table";
 
 /** Keys picked from the loaded data (untimed) so that each query has rows to find. */

@@ -3,7 +3,7 @@
  * written, the terminal table, and the JSON written to bench-results/latest-<scale>.json.
  */
 import { cpus, totalmem } from "node:os";
-import type { TableName } from "../../lib/etl/datasets";
+import type { TableName } from "../../lib/catalog/datasets";
 import type { FloorResult } from "./floor";
 import type { Expected } from "./mutate";
 import { type DiskGrowth, rowsWritten, type SyncResult } from "./sync";

@@ -2,7 +2,7 @@
  * Value shapes of the real IMDb files (see /work/shared/imdb-samples): `\N` for null, comma lists,
  * genres from the real 28 names, years, ratings like 6.5, characters like ["Herself"], and now and then
  * accents, 4-byte UTF-8 (emoji, CJK extension B), backslashes and stray spaces. Every value stays well
- * inside the column limits of lib/etl/datasets.ts, so a generated file has no rejected lines.
+ * inside the column limits of lib/catalog/datasets.ts, so a generated file has no rejected lines.
  */
 import { formatKey, type KeySpace } from "./keys";
 import type { Rng } from "./prng";

@@ -4,7 +4,7 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
 import { inject } from "vitest";
-import { datasets, tableNames } from "../../lib/etl/datasets";
+import { datasets, tableNames } from "../../lib/catalog/datasets";
 
 export interface ConsolePage {
   page: Page;

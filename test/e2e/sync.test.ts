@@ -1,8 +1,8 @@
 import mysql from "mysql2/promise";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { tableNames } from "../../lib/etl/datasets";
-import { runLockName } from "../../lib/etl/run-record";
+import { tableNames } from "../../lib/catalog/datasets";
+import { runLockName } from "../../lib/run-record/record";
 import { launchBrowser } from "../helpers/browser";
 import { type ConsolePage, openConsole, sampleLineCounts } from "./console-page";
 

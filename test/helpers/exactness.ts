@@ -5,7 +5,7 @@
 import type { RowDataPacket } from "mysql2";
 import mysql from "mysql2/promise";
 import { expect } from "vitest";
-import { type DatasetSpec, datasets, type TableName } from "../../lib/etl/datasets";
+import { type DatasetSpec, datasets, type TableName } from "../../lib/catalog/datasets";
 import { hashHex, lineHasher } from "../../lib/etl/hash";
 
 /** key → line, for the data lines of a TSV text (header skipped); the last of duplicate keys wins. */

@@ -1,8 +1,8 @@
 /** Runs the engine end to end against a test database, as the CLI does. */
 
 import type { RunMode } from "../../db/schema";
+import { type TableName, tableNames } from "../../lib/catalog/datasets";
 import { getDb } from "../../lib/db";
-import { type TableName, tableNames } from "../../lib/etl/datasets";
 import { type EngineSettings, executeRun, settingsFromEnv } from "../../lib/etl/pipeline";
 import { createRun } from "../../lib/runs/control";
 

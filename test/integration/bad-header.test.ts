@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunMode } from "../../db/schema";
+import { datasets, expectedHeader } from "../../lib/catalog/datasets";
 import { closePools } from "../../lib/db";
-import { datasets, expectedHeader } from "../../lib/etl/datasets";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { folderSource, runEngine, tableResult, tableRows, tempDir, tsv } from "../helpers/engine-run";
 import { expectTableEqualsFile } from "../helpers/exactness";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import mysql from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { datasets, tableNames } from "../../lib/etl/datasets";
+import { datasets, tableNames } from "../../lib/catalog/datasets";
 import { generateDataset, type Manifest } from "../../scripts/bench/generate";
 import { readLineBatches } from "../../scripts/bench/lines";
 import { type Expected, mutateDataset } from "../../scripts/bench/mutate";

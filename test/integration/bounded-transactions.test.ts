@@ -4,8 +4,8 @@
  * end exactly as with one statement per file: the first build, the genres, and an incremental run with deletes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { datasets, tableNames } from "../../lib/catalog/datasets";
 import { closePools } from "../../lib/db";
-import { datasets, tableNames } from "../../lib/etl/datasets";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { expectedChanges, expectGenresEqualFile, expectTableEqualsFile } from "../helpers/exactness";
 import { newer, older, text } from "../helpers/real-samples";

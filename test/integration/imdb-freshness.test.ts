@@ -1,7 +1,7 @@
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closePools, getDb } from "../../lib/db";
-import { imdbFreshness } from "../../lib/etl/freshness";
+import { imdbFreshness } from "../../lib/queries/freshness";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { runEngine, tempDir, tsv } from "../helpers/engine-run";
 import { serveWithEtag, startServer, type TestServer } from "../helpers/http-server";

@@ -9,7 +9,7 @@ import path from "node:path";
 import type { RowDataPacket } from "mysql2";
 import mysql from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tableNames } from "../../lib/etl/datasets";
+import { tableNames } from "../../lib/catalog/datasets";
 import { generateDataset } from "../../scripts/bench/generate";
 import { type PlanRow, planProblems } from "../../scripts/bench/queries";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";

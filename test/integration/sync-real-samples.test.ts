@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { etlTableFiles } from "../../db/schema";
+import { datasets, tableNames } from "../../lib/catalog/datasets";
 import { closePools, getDb } from "../../lib/db";
-import { datasets, tableNames } from "../../lib/etl/datasets";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { expectedChanges, expectGenresEqualFile, expectTableEqualsFile } from "../helpers/exactness";
 import { newer, older, text } from "../helpers/real-samples";

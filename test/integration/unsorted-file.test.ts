@@ -3,7 +3,7 @@
  * tt10000000 comes before tt2, or shuffled) ends exact, by the slower comparison in the database, and says so.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { datasets } from "../../lib/etl/datasets";
+import { datasets } from "../../lib/catalog/datasets";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { folderSource, runEngine, tableResult, tempDir, tsv } from "../helpers/engine-run";
 import { expectedChanges, expectGenresEqualFile, expectTableEqualsFile } from "../helpers/exactness";

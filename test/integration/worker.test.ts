@@ -1,8 +1,8 @@
 import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tableNames } from "../../lib/catalog/datasets";
 import { closePools, getDb } from "../../lib/db";
-import { tableNames } from "../../lib/etl/datasets";
-import type { RunSummary } from "../../lib/etl/run-record";
+import type { RunSummary } from "../../lib/run-record/record";
 import { createRun } from "../../lib/runs/control";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 

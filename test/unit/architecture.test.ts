@@ -1,6 +1,6 @@
 /** The layers of docs/architecture.md, checked on the real source tree: no import points up or sideways. */
 import { describe, expect, it } from "vitest";
-import { groupOf, importGraph, pointsUp, sourceFiles } from "../../scripts/import-graph";
+import { groupOf, importGraph, isForbidden, opensPool, pointsUp, sourceFiles } from "../../scripts/import-graph";
 
 describe("architecture", () => {
   it("places every source file in a layer", () => {
@@ -22,5 +22,18 @@ describe("architecture", () => {
     expect(pointsUp("app", "lib/etl")).toBe(false);
     expect(pointsUp("lib/runs", "lib/etl")).toBe(false);
     expect(pointsUp("lib/etl", "lib/etl")).toBe(false);
+    expect(pointsUp("lib/etl", "lib/run-record")).toBe(false);
+    expect(pointsUp("lib/run-record", "lib/etl")).toBe(true);
+    expect(pointsUp("lib/catalog", "lib/run-record")).toBe(true);
+  });
+
+  it("refuses reads and the HTTP contract that reach into the engine, and pages or routes that take the pool", () => {
+    expect(isForbidden("lib/queries", "lib/etl")).toBe(true);
+    expect(isForbidden("lib/api", "lib/etl")).toBe(true);
+    expect(isForbidden("lib/queries", "lib/run-record")).toBe(false);
+    expect(isForbidden("lib/runs", "lib/etl")).toBe(false);
+    expect(opensPool("app", 'import { getDb } from "@/lib/db";\nawait scheduleOverview(getDb());')).toBe(true);
+    expect(opensPool("app", 'import { currentSchedule } from "@/lib/runs/service";')).toBe(false);
+    expect(opensPool("lib/queries", "getPool()")).toBe(false);
   });
 });

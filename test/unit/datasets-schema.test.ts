@@ -1,7 +1,7 @@
 import { getTableConfig, type MySqlTable } from "drizzle-orm/mysql-core";
 import { describe, expect, it } from "vitest";
 import * as schema from "../../db/schema";
-import { datasets, type TableName, tableNames } from "../../lib/etl/datasets";
+import { datasets, type TableName, tableNames } from "../../lib/catalog/datasets";
 
 const tables: Record<TableName, MySqlTable> = {
   name_basics: schema.nameBasics,

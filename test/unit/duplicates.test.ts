@@ -4,7 +4,7 @@
  */
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { datasets } from "../../lib/etl/datasets";
+import { datasets } from "../../lib/catalog/datasets";
 import { lineHasher } from "../../lib/etl/hash";
 import { type KeyCursor, KeyMerge } from "../../lib/etl/merge";
 import { laterRowWins, type ScannedRow, scanFile } from "../../lib/etl/scan";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { datasets } from "../../lib/etl/datasets";
+import { datasets } from "../../lib/catalog/datasets";
 import { floorLoadSql } from "../../scripts/bench/floor";
 
 describe("the floor's LOAD DATA", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { datasets, type TableName, tableNames } from "../../lib/etl/datasets";
+import { datasets, type TableName, tableNames } from "../../lib/catalog/datasets";
 import { lineChecker, noKey } from "../../lib/etl/tsv";
 import { tableLines } from "../../scripts/bench/generate";
 import { TableMutator } from "../../scripts/bench/mutate";

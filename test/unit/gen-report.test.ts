@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tableNames } from "../../lib/etl/datasets";
+import { tableNames } from "../../lib/catalog/datasets";
 import type { Expected } from "../../scripts/bench/mutate";
 import { formatSteps, median, medianFloor, medianStep, syncStep } from "../../scripts/bench/report";
 import { parseSummary, rowsWritten, type SyncResult } from "../../scripts/bench/sync";

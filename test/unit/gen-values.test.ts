@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { datasets, tableNames } from "../../lib/etl/datasets";
+import { datasets, tableNames } from "../../lib/catalog/datasets";
 import { lineChecker, noKey } from "../../lib/etl/tsv";
 import { GroupSizer, tableLines } from "../../scripts/bench/generate";
 import { Rng } from "../../scripts/bench/prng";

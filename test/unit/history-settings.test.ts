@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tableNames } from "../../lib/etl/datasets";
+import { tableNames } from "../../lib/catalog/datasets";
 import { parseHistoryRetention } from "../../lib/etl/history";
 
 describe("HISTORY_RETENTION", () => {

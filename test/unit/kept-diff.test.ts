@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { datasets, expectedHeader, type TableName } from "../../lib/etl/datasets";
+import { datasets, expectedHeader, type TableName } from "../../lib/catalog/datasets";
 import { fileFingerprint } from "../../lib/etl/fingerprint";
 import { lineHasher } from "../../lib/etl/hash";
 import { diffWithKeptFile, KeptFileUnusable } from "../../lib/etl/kept-file";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { datasets } from "../../lib/etl/datasets";
+import { datasets } from "../../lib/catalog/datasets";
 import { keptFolder } from "../../lib/etl/kept-file";
 import { lineKeyReader } from "../../lib/etl/tsv";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { datasets } from "../../lib/etl/datasets";
+import { datasets } from "../../lib/catalog/datasets";
 import {
   changedColumnsSql,
   deleteByKeysSql,

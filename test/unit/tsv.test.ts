@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { datasets } from "../../lib/etl/datasets";
+import { datasets } from "../../lib/catalog/datasets";
 import { fieldText, type LineCheck, LinePuller, LineSplitter, lineChecker, noKey } from "../../lib/etl/tsv";
 
 function split(chunks: string[]): string[] {

@@ -1,11 +1,11 @@
 /** The pure parts of verify: what the merge's drift output counts and keeps, how a run is recorded, the API rule. */
 import { describe, expect, it } from "vitest";
 import { startRunSchema } from "../../lib/api/contract";
-import { datasets } from "../../lib/etl/datasets";
+import { datasets, formatKey } from "../../lib/catalog/datasets";
 import { KeyMerge } from "../../lib/etl/merge";
 import type { ScannedRow } from "../../lib/etl/scan";
 import { selectRowLinesSql } from "../../lib/etl/sql";
-import { DriftCount, describeDrift, textKey } from "../../lib/etl/verify";
+import { DriftCount, describeDrift } from "../../lib/etl/verify";
 import { recordedMode } from "../../lib/runs/control";
 import { tableCursor as tableOf } from "../helpers/key-cursor";
 
@@ -73,8 +73,8 @@ describe("verify's drift count", () => {
   });
 
   it("writes keys as IMDb does and says what it found", () => {
-    expect(textKey(datasets.title_basics, 1)).toBe("tt0000001");
-    expect(textKey(datasets.name_basics, 12345678)).toBe("nm12345678");
+    expect(formatKey(datasets.title_basics, 1)).toBe("tt0000001");
+    expect(formatKey(datasets.name_basics, 12345678)).toBe("nm12345678");
     expect(describeDrift({ missing: 0, differing: 0, extra: 0, examples: [] })).toMatch(/^No drift/);
     expect(describeDrift({ missing: 1, differing: 2, extra: 3, examples: [] })).toBe(
       "Drift: 1 missing, 2 differing, 3 extra.",

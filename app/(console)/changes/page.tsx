@@ -5,7 +5,7 @@ import { formatDate } from "@/components/format";
 import { link, PageTitle, Section, withParams } from "@/components/ui";
 import { recentChangesSchema } from "@/lib/api/contract";
 import { requireLogin } from "@/lib/auth/session";
-import { tableNames } from "@/lib/etl/datasets";
+import { tableNames } from "@/lib/catalog/datasets";
 import { firstBuildsSince, recentChanges } from "@/lib/queries/history";
 
 export const dynamic = "force-dynamic";

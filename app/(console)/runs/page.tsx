@@ -21,8 +21,8 @@ import {
 import { runModes, runStatuses } from "@/db/schema";
 import { listRunsSchema } from "@/lib/api/contract";
 import { requireLogin } from "@/lib/auth/session";
+import { tableNames } from "@/lib/catalog/datasets";
 import { env } from "@/lib/env";
-import { tableNames } from "@/lib/etl/datasets";
 import { tableOverview } from "@/lib/queries/overview";
 import { activeRunId, listRuns } from "@/lib/queries/runs";
 

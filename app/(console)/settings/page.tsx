@@ -3,10 +3,9 @@ import { formatDate } from "@/components/format";
 import { ScheduleForm } from "@/components/schedule-form";
 import { EmptyState, link, PageTitle, row, Section, TableWrap, td, th } from "@/components/ui";
 import { requireLogin } from "@/lib/auth/session";
-import { getDb } from "@/lib/db";
+import { tableNames } from "@/lib/catalog/datasets";
 import { env } from "@/lib/env";
-import { tableNames } from "@/lib/etl/datasets";
-import { scheduleOverview } from "@/lib/runs/schedule";
+import { currentSchedule } from "@/lib/runs/service";
 
 export const dynamic = "force-dynamic";
 
@@ -17,7 +16,7 @@ function inZone(at: Date, timeZone: string): string {
 
 export default async function SettingsPage() {
   await requireLogin();
-  const { schedule, next, firings } = await scheduleOverview(getDb());
+  const { schedule, next, firings } = await currentSchedule();
   const { updatedAt: _, ...editable } = schedule;
   return (
     <>

@@ -1,23 +1,18 @@
 import { scheduleSchema } from "@/lib/api/contract";
 import { badRequest, unauthorized } from "@/lib/api/errors";
 import { requestIsAuthorized } from "@/lib/auth";
-import { getDb } from "@/lib/db";
-import { saveSchedule, scheduleOverview } from "@/lib/runs/schedule";
-import { refreshWebScheduler } from "@/lib/runs/service";
+import { currentSchedule, updateSchedule } from "@/lib/runs/service";
 
 export const dynamic = "force-dynamic";
 
 export async function GET(request: Request) {
   if (!(await requestIsAuthorized(request))) return unauthorized();
-  return Response.json(await scheduleOverview(getDb()));
+  return Response.json(await currentSchedule());
 }
 
 export async function PUT(request: Request) {
   if (!(await requestIsAuthorized(request))) return unauthorized();
   const parsed = scheduleSchema.safeParse(await request.json().catch(() => undefined));
   if (!parsed.success) return badRequest(parsed.error);
-  const db = getDb();
-  await saveSchedule(db, parsed.data);
-  await refreshWebScheduler();
-  return Response.json(await scheduleOverview(db));
+  return Response.json(await updateSchedule(parsed.data));
 }

@@ -12,7 +12,7 @@ import { link, PageTitle, row, Section, TableWrap, td, tdNum, th, thNum, withPar
 import { isActiveRunStatus } from "@/db/run-states";
 import { runChangesSchema, runIdSchema, sourceSchema } from "@/lib/api/contract";
 import { requireLogin } from "@/lib/auth/session";
-import { type TableName, tableNames } from "@/lib/etl/datasets";
+import { type TableName, tableNames } from "@/lib/catalog/datasets";
 import { runChanges } from "@/lib/queries/history";
 import { runById, runRejects } from "@/lib/queries/runs";
 

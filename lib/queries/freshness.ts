@@ -3,8 +3,9 @@
  * ETag / Last-Modified remembered in etl_sources. Nothing is downloaded.
  */
 import { etlSources } from "../../db/schema";
-import type { Db } from "../db";
-import { datasets, type TableName, tableNames } from "./datasets";
+import { datasets, type TableName, tableNames } from "../catalog/datasets";
+import { type Db, getDb } from "../db";
+import { env } from "../env";
 
 export type Freshness =
   | { table: TableName; state: "newer"; lastModified: string | null }
@@ -37,4 +38,9 @@ export async function imdbFreshness(db: Db, baseUrl: string, timeoutMs = 3000): 
       }
     }),
   );
+}
+
+/** The answer of GET /api/imdb-status: IMDB_BASE_URL and each file's freshness there. */
+export async function imdbStatus(): Promise<{ baseUrl: string; files: Freshness[] }> {
+  return { baseUrl: env.IMDB_BASE_URL, files: await imdbFreshness(getDb(), env.IMDB_BASE_URL) };
 }

@@ -138,3 +138,36 @@ export function isTableName(value: string): value is TableName {
 export function expectedHeader(spec: DatasetSpec): string {
   return spec.fields.map((f) => f.name).join("\t");
 }
+
+/** Whether rows are keyed by the IMDb key and an `ordering` (akas, principals) rather than the key alone. */
+export function hasOrdering(spec: DatasetSpec): boolean {
+  return spec.keyFields.length === 2;
+}
+
+/** The prefix of the table's IMDb key: `nm` for people, `tt` for titles. */
+export function keyPrefix(spec: DatasetSpec): "tt" | "nm" {
+  const kind = spec.fields[0]?.kind;
+  return kind?.type === "key" ? kind.prefix : "tt";
+}
+
+/** The numeric column that holds the IMDb key's number (the primary key's first column). */
+export function idColumn(spec: DatasetSpec): "tid" | "nid" {
+  const kind = spec.fields[0]?.kind;
+  return kind?.type === "key" ? kind.column : "tid";
+}
+
+/** The primary-key columns of the table: the key's number, and `ordering` for akas and principals. */
+export function keyColumns(spec: DatasetSpec): string[] {
+  return hasOrdering(spec) ? [idColumn(spec), "ordering"] : [idColumn(spec)];
+}
+
+/** The IMDb key as the files write it: the prefix and at least 7 digits (tt0000001, nm10000000). */
+export function formatKey(spec: DatasetSpec, id: number): string {
+  return `${keyPrefix(spec)}${String(id).padStart(7, "0")}`;
+}
+
+/** tt0000001 → { prefix: "tt", number: 1 }; undefined for anything else (7 to 10 digits, as IMDb's keys have). */
+export function parseKey(key: string): { prefix: "tt" | "nm"; number: number } | undefined {
+  const match = /^(tt|nm)(\d{7,10})$/.exec(key);
+  return match ? { prefix: match[1] as "tt" | "nm", number: Number(match[2]) } : undefined;
+}

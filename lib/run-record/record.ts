@@ -19,9 +19,17 @@ import {
   etlRunTables,
   type FinishedRunStatus,
 } from "../../db/schema";
+import type { TableName } from "../catalog/datasets";
 import type { Db } from "../db";
-import type { TableName } from "./datasets";
-import { EtlError } from "./errors";
+
+/** A run that is no longer this process's to execute: another holds it, or it left the queue. */
+export class RunSuperseded extends Error {
+  readonly code = "SUPERSEDED";
+  constructor(message: string) {
+    super(message);
+    this.name = "RunSuperseded";
+  }
+}
 
 /** SQL for the run's lock name, per database (lock names are server-wide) and run: at most 64 characters. */
 export function runLockName(id: number): string {
@@ -38,7 +46,7 @@ export async function holdRunLock(pool: Pool, id: number): Promise<RunLock> {
   const connection = await pool.getConnection();
   try {
     const [rows] = await connection.query<RowDataPacket[]>(`SELECT GET_LOCK(${runLockName(id)}, 0) AS ok`);
-    if (Number(rows[0]?.ok) !== 1) throw new EtlError("SUPERSEDED", `Run #${id} is already executing elsewhere.`);
+    if (Number(rows[0]?.ok) !== 1) throw new RunSuperseded(`Run #${id} is already executing elsewhere.`);
   } catch (error) {
     connection.release();
     throw error;
@@ -59,7 +67,7 @@ export async function markRunning(db: Db, id: number): Promise<void> {
     .update(etlRuns)
     .set({ status: "running", startedAt: new Date(), heartbeatAt: new Date() })
     .where(and(eq(etlRuns.id, id), eq(etlRuns.status, "queued")));
-  if (affected(result) === 0) throw new EtlError("SUPERSEDED", `Run #${id} is no longer queued; it does not start.`);
+  if (affected(result) === 0) throw new RunSuperseded(`Run #${id} is no longer queued; it does not start.`);
 }
 
 /**
