@@ -1,6 +1,6 @@
 /**
  * `npm run flood`: what 20 clients sending chunked 10 MB bodies to the login route for 30 s do to the console:
- * the server's resident memory (its whole process group) and the latency of `GET /api/health` meanwhile, with
+ * the server's resident memory and the latency of `GET /api/health` meanwhile, with
  * the answers the flood got. Starts its own console over the private database (ADMIN_PASSWORD set), or measures
  * one already running: `npm run flood -- --url http://127.0.0.1:3000 --pid <server pid>`.
  */
@@ -23,13 +23,13 @@ const clients = Number(values.clients);
 const seconds = Number(values.seconds);
 const bodyBytes = Number(values.megabytes) * 1024 * 1024;
 
-/** Resident memory of every process in the server's process group, in MB. */
+/** Resident memory of the server, in MB: the largest process of its process group (npx and tsx wrappers aside). */
 function groupRssMb(pid: number): number {
   const pgid = execFileSync("ps", ["-o", "pgid=", "-p", String(pid)], { encoding: "utf8" }).trim();
   const rss = execFileSync("ps", ["-o", "rss=", "-g", pgid], { encoding: "utf8" })
     .split("\n")
     .filter(Boolean)
-    .reduce((sum, kb) => sum + Number(kb), 0);
+    .reduce((largest, kb) => Math.max(largest, Number(kb)), 0);
   return rss / 1024;
 }
 
