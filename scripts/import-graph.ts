@@ -11,7 +11,8 @@ export const layers: string[][] = [
   ["scripts"], // entry points: npm start, etl, schedule, db, bench, …
   ["app"], // pages, route handlers, the proxy
   ["components"], // client widgets
-  ["lib/api", "lib/auth"], // the HTTP contract; sessions and the guard
+  ["lib/api"], // the HTTP contract and the one shape of a route handler
+  ["lib/auth"], // sessions and the guard
   ["lib/queries", "lib/runs"], // read models; run control
   ["lib/etl"], // the engine
   ["lib/run-record"], // the record of a run: its states, guarded transitions, counters, the run summary

@@ -71,6 +71,9 @@ export const runIdSchema = z
   .transform(Number)
   .pipe(z.number().int().positive());
 
+/** The path of `/api/runs/:id…`. */
+export const runIdParams = z.object({ id: runIdSchema });
+
 /** A value as JSON carries it: dates become ISO strings. */
 export type Json<T> = T extends Date
   ? string
@@ -126,6 +129,12 @@ export const tableHistorySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 export const tableNameSchema = z.enum(tableNames);
+/** The path of `/api/tables/:table/history`. */
+export const tableParams = z.object({ table: tableNameSchema });
+
+/** The paths of `/api/titles/:tconst/…` and `/api/names/:nconst/…`: IMDb's keys, 7 to 10 digits. */
+export const titleParams = z.object({ tconst: z.string().regex(/^tt\d{7,10}$/) });
+export const nameParams = z.object({ nconst: z.string().regex(/^nm\d{7,10}$/) });
 
 /** `GET /api/titles/:tconst/history` */
 export interface TitleHistoryResponse {

@@ -20,16 +20,8 @@ import { getPool } from "../../lib/db";
 import { parseHistoryRetention, purgeHistory } from "../../lib/etl/history";
 import { keptFolder } from "../../lib/etl/kept-file";
 import { executeRun } from "../../lib/etl/pipeline";
-import {
-  type Change,
-  HistoryNotKept,
-  historyHorizon,
-  keyVersions,
-  recentChanges,
-  rowAsOf,
-  runChanges,
-  tableAsOf,
-} from "../../lib/queries/history";
+import { type Change, recentChanges, runChanges } from "../../lib/queries/history";
+import { HistoryNotKept, historyHorizon, keyVersions, rowAsOf, tableAsOf } from "../../lib/queries/table-history";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { folderSource, queueRun, runEngine, tempDir, testSettings, tsv } from "../helpers/engine-run";
 

@@ -1,11 +1,9 @@
-import { unauthorized } from "@/lib/api/errors";
-import { requestIsAuthorized } from "@/lib/auth";
+import { apiRoute } from "@/lib/api/route";
 import { metricsRegistry } from "@/lib/queries/metrics";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request) {
-  if (!(await requestIsAuthorized(request))) return unauthorized();
+export const GET = apiRoute({}, async () => {
   const registry = metricsRegistry();
   return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } });
-}
+});

@@ -1,13 +1,13 @@
-import { runIdSchema } from "@/lib/api/contract";
-import { notFound, unauthorized } from "@/lib/api/errors";
-import { requestIsAuthorized } from "@/lib/auth";
+import { runIdParams } from "@/lib/api/contract";
+import { notFound } from "@/lib/api/errors";
+import { apiRoute } from "@/lib/api/route";
 import { runById } from "@/lib/queries/runs";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  if (!(await requestIsAuthorized(request))) return unauthorized();
-  const id = runIdSchema.safeParse((await params).id);
-  const run = id.success ? await runById(id.data) : undefined;
-  return run ? Response.json(run) : notFound("No such run.");
-}
+const noSuchRun = "No such run.";
+
+export const GET = apiRoute(
+  { params: { schema: runIdParams, notFound: noSuchRun } },
+  async ({ params }) => (await runById(params.id)) ?? notFound(noSuchRun),
+);

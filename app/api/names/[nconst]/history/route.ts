@@ -1,11 +1,13 @@
-import { notFound, unauthorized } from "@/lib/api/errors";
-import { requestIsAuthorized } from "@/lib/auth";
+import { nameParams } from "@/lib/api/contract";
+import { notFound } from "@/lib/api/errors";
+import { apiRoute } from "@/lib/api/route";
 import { nameHistory } from "@/lib/queries/history";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request, { params }: { params: Promise<{ nconst: string }> }) {
-  if (!(await requestIsAuthorized(request))) return unauthorized();
-  const history = await nameHistory((await params).nconst);
-  return history ? Response.json(history) : notFound("Not a person's key (nm followed by at least 7 digits).");
-}
+const notAPerson = "Not a person's key (nm followed by 7 to 10 digits).";
+
+export const GET = apiRoute(
+  { params: { schema: nameParams, notFound: notAPerson } },
+  async ({ params }) => (await nameHistory(params.nconst)) ?? notFound(notAPerson),
+);

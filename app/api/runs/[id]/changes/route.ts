@@ -1,15 +1,16 @@
-import { type RunChangesResponse, runChangesSchema, runIdSchema } from "@/lib/api/contract";
-import { badRequest, notFound, unauthorized } from "@/lib/api/errors";
-import { requestIsAuthorized } from "@/lib/auth";
+import { type RunChangesResponse, runChangesSchema, runIdParams } from "@/lib/api/contract";
+import { notFound } from "@/lib/api/errors";
+import { apiRoute } from "@/lib/api/route";
 import { runChanges, runExists } from "@/lib/queries/history";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  if (!(await requestIsAuthorized(request))) return unauthorized();
-  const id = runIdSchema.safeParse((await params).id);
-  if (!id.success || !(await runExists(id.data))) return notFound("No such run.");
-  const filter = runChangesSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!filter.success) return badRequest(filter.error);
-  return Response.json((await runChanges(id.data, filter.data)) satisfies RunChangesResponse);
-}
+const noSuchRun = "No such run.";
+
+export const GET = apiRoute(
+  { params: { schema: runIdParams, notFound: noSuchRun }, query: runChangesSchema },
+  async ({ params, query }) => {
+    if (!(await runExists(params.id))) return notFound(noSuchRun);
+    return (await runChanges(params.id, query)) satisfies RunChangesResponse;
+  },
+);

@@ -1,21 +1,18 @@
-import { tableHistorySchema, tableNameSchema } from "@/lib/api/contract";
-import { badRequest, notFound, unauthorized } from "@/lib/api/errors";
-import { requestIsAuthorized } from "@/lib/auth";
-import { HistoryNotKept, tableHistory } from "@/lib/queries/history";
+import { tableHistorySchema, tableParams } from "@/lib/api/contract";
+import { notFound } from "@/lib/api/errors";
+import { apiRoute } from "@/lib/api/route";
+import { HistoryNotKept, tableHistory } from "@/lib/queries/table-history";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request, { params }: { params: Promise<{ table: string }> }) {
-  if (!(await requestIsAuthorized(request))) return unauthorized();
-  const table = tableNameSchema.safeParse((await params).table);
-  if (!table.success) return notFound("No such table.");
-  const query = tableHistorySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!query.success) return badRequest(query.error);
-  try {
-    const answer = await tableHistory(table.data, query.data);
-    return answer ? Response.json(answer) : notFound(`Not a key of ${table.data}.`);
-  } catch (error) {
-    if (error instanceof HistoryNotKept) return notFound(error.message);
-    throw error;
-  }
-}
+export const GET = apiRoute(
+  { params: { schema: tableParams, notFound: "No such table." }, query: tableHistorySchema },
+  async ({ params, query }) => {
+    try {
+      return (await tableHistory(params.table, query)) ?? notFound(`Not a key of ${params.table}.`);
+    } catch (error) {
+      if (error instanceof HistoryNotKept) return notFound(error.message);
+      throw error;
+    }
+  },
+);

@@ -1,11 +1,13 @@
-import { notFound, unauthorized } from "@/lib/api/errors";
-import { requestIsAuthorized } from "@/lib/auth";
+import { titleParams } from "@/lib/api/contract";
+import { notFound } from "@/lib/api/errors";
+import { apiRoute } from "@/lib/api/route";
 import { titleHistory } from "@/lib/queries/history";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request, { params }: { params: Promise<{ tconst: string }> }) {
-  if (!(await requestIsAuthorized(request))) return unauthorized();
-  const history = await titleHistory((await params).tconst);
-  return history ? Response.json(history) : notFound("Not a title key (tt followed by at least 7 digits).");
-}
+const notATitle = "Not a title key (tt followed by 7 to 10 digits).";
+
+export const GET = apiRoute(
+  { params: { schema: titleParams, notFound: notATitle } },
+  async ({ params }) => (await titleHistory(params.tconst)) ?? notFound(notATitle),
+);
