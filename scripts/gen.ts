@@ -1,11 +1,14 @@
 /**
  * Synthetic IMDb data for the benchmark and tests.
  *   npm run gen -- --scale 0.01 --out bench-data/x            the seven .tsv.gz files at 0.01× the real row counts
- *   npm run gen -- mutate --in DIR --out DIR2 --share 0.01    the next day's snapshot, with DIR2/expected.json
+ *   npm run gen -- mutate --in DIR --out DIR2 --share 0.01    the next snapshot, 1 % of every file changed uniformly,
+ *                                                             with DIR2/expected.json
+ *   npm run gen -- mutate --in DIR --out DIR2 --profile day   the next day's snapshot as estimated in scripts/bench/mutate.ts
+ *                                                             (dayProfile: ~35 % of ratings with new vote counts, …)
  */
 import { parseArgs } from "node:util";
 import { generateDataset } from "./bench/generate";
-import { mutateDataset } from "./bench/mutate";
+import { mutateDataset, type ProfileName, profileNames } from "./bench/mutate";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -14,13 +17,14 @@ const { values, positionals } = parseArgs({
     out: { type: "string" },
     in: { type: "string" },
     share: { type: "string", default: "0.01" },
+    profile: { type: "string", default: "uniform" },
     seed: { type: "string", default: "1" },
   },
 });
 
 const usage =
   "usage: npm run gen -- --scale S --out DIR [--seed N]\n" +
-  "       npm run gen -- mutate --in DIR --out DIR2 [--share 0.01] [--seed N]";
+  "       npm run gen -- mutate --in DIR --out DIR2 [--profile uniform|day] [--share 0.01] [--seed N]";
 
 function fail(message: string): never {
   console.error(`${message}\n${usage}`);
@@ -36,7 +40,9 @@ if (positionals[0] === "mutate") {
   if (!values.in) fail("--in is required");
   const share = Number(values.share);
   if (!(share > 0 && share < 1)) fail("--share must be between 0 and 1");
-  const expected = await mutateDataset({ input: values.in, out: values.out, share, seed });
+  const profile = values.profile as ProfileName;
+  if (!profileNames.includes(profile)) fail(`--profile must be one of ${profileNames.join(", ")}`);
+  const expected = await mutateDataset({ input: values.in, out: values.out, share, profile, seed });
   for (const [table, c] of Object.entries(expected)) {
     console.log(
       `${table.padEnd(17)} ${String(c.rows).padStart(11)} rows  +${c.inserted} ~${c.updated} -${c.deleted} =${c.unchanged}`,

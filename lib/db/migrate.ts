@@ -7,8 +7,11 @@ import { checkPrivileges } from "./grants";
 
 export const migrationsFolder = path.resolve(process.cwd(), "db/migrations");
 
-/** Creates the database named in the URL if it is missing (utf8mb4), then migrates it. */
-export async function migrateDatabase(url: string): Promise<void> {
+/**
+ * Creates the database named in the URL if it is missing (utf8mb4), then migrates it (with the committed
+ * migrations, or those in `folder`: the upgrade test builds a mirror with an earlier release's).
+ */
+export async function migrateDatabase(url: string, folder: string = migrationsFolder): Promise<void> {
   const parsed = new URL(url);
   const name = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
   if (!name) throw new Error("DATABASE_URL must name a database, e.g. mysql://user:pass@host:3306/imdb");
@@ -23,7 +26,7 @@ export async function migrateDatabase(url: string): Promise<void> {
   }
   const connection = await mysql.createConnection({ uri: url, multipleStatements: true });
   try {
-    await migrate(drizzle(connection), { migrationsFolder });
+    await migrate(drizzle(connection), { migrationsFolder: folder });
   } finally {
     await connection.end();
   }

@@ -135,7 +135,9 @@ export async function refreshGenreCounts(connection: PoolConnection): Promise<vo
 /**
  * Adjusts each genre's title count by what an incremental apply is about to change (the old genre rows of
  * the staged and deleted titles go, the staged genre rows come), instead of recounting every title.
- * Runs before title_genres is changed, and after new genre names are saved.
+ * Runs before title_genres is changed, and after new genre names are saved. The deltas (one row per genre
+ * touched) are read first and written by a single-table UPDATE: a Galera node with a writeset limit refuses
+ * an UPDATE joining a derived table (design.md §8).
  */
 export async function adjustGenreCounts(
   connection: PoolConnection,
@@ -145,10 +147,23 @@ export async function adjustGenreCounts(
     .filter((t): t is string => t !== undefined)
     .map((t) => `SELECT tg.genre_id, -1 AS delta FROM title_genres tg JOIN \`${t}\` k ON k.tid = tg.tid`);
   const changes = [...removed, `SELECT genre_id, 1 AS delta FROM \`${tables.stagedGenres}\``].join(" UNION ALL ");
-  await connection.query(
-    `UPDATE genres g JOIN (SELECT genre_id, SUM(delta) AS delta FROM (${changes}) changes GROUP BY genre_id) c
-     ON c.genre_id = g.genre_id SET g.title_count = g.title_count + c.delta`,
+  const [rows] = await connection.query<RowDataPacket[]>(
+    `SELECT genre_id, CAST(SUM(delta) AS SIGNED) AS delta FROM (${changes}) changes GROUP BY genre_id HAVING SUM(delta) <> 0`,
   );
+  const update = genreCountUpdate(rows.map((r) => ({ genreId: Number(r.genre_id), delta: Number(r.delta) })));
+  if (update) await connection.query(update.sql, update.params);
+}
+
+/** The single-table UPDATE that adds each delta to its genre's title count (undefined when nothing changes). */
+export function genreCountUpdate(
+  deltas: { genreId: number; delta: number }[],
+): { sql: string; params: number[] } | undefined {
+  const changed = deltas.filter((d) => d.delta !== 0);
+  if (changed.length === 0) return undefined;
+  return {
+    sql: `UPDATE genres SET title_count = title_count + CASE genre_id ${changed.map(() => "WHEN ? THEN ?").join(" ")} END WHERE genre_id IN (${changed.map(() => "?").join(", ")})`,
+    params: [...changed.flatMap((d) => [d.genreId, d.delta]), ...changed.map((d) => d.genreId)],
+  };
 }
 
 /** Genres no title has any more are removed. */

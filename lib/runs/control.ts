@@ -50,7 +50,7 @@ async function activeRuns(db: Db) {
     .where(inArray(etlRuns.status, activeRunStatuses));
 }
 
-/** Whether the run's server lock is held, i.e. a process is executing it (lib/etl/run-record.ts). */
+/** Whether the run's server lock is held, i.e. a process is executing it (lib/run-record/record.ts). */
 async function lockHeld(db: Db, id: number): Promise<boolean> {
   const [rows] = await db.execute(sql.raw(`SELECT IS_USED_LOCK(${runLockName(id)}) AS holder`));
   return (rows as unknown as { holder: unknown }[])[0]?.holder != null;

@@ -1,9 +1,12 @@
 /**
- * The next day's snapshot of a generated folder: about `share` of each file's rows change, half of
- * them updated (one field regenerated, so the line and its XXH64 change), a quarter deleted and a
- * quarter inserted (new keys in the gaps between existing ones, new orderings after a title's last
- * one, and brand-new titles/people past the largest key). The output keeps the numeric key order,
- * and expected.json says exactly how many rows of each kind every table must see.
+ * The next day's snapshot of a generated folder, by a change profile:
+ * - `uniform` (the default): about `share` of each file's rows change, half of them updated (one field
+ *   regenerated, so the line and its XXH64 change), a quarter deleted and a quarter inserted (new keys in the gaps
+ *   between existing ones, new orderings after a title's last one, and brand-new titles/people past the largest key);
+ * - `day`: an estimate of one day at IMDb (dayProfile below: no measured day-to-day diffs are published), most of
+ *   it new vote counts in title.ratings.
+ * The output keeps the numeric key order, and expected.json says exactly how many rows of each kind every table
+ * must see.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -25,11 +28,60 @@ export interface TableChanges {
 
 export type Expected = Record<TableName, TableChanges>;
 
-/** Shares of `share` per kind of change; the rest of the inserts go past the largest key. */
-const updateShare = 0.5;
-const deleteShare = 0.25;
-const gapInsertShare = 0.2;
-const tailInsertShare = 0.05;
+/**
+ * What share of a table's rows one snapshot changes, per kind: updated, deleted, inserted in the gaps between
+ * existing keys (a row after an unchanged one), inserted past the largest key (new titles and people).
+ */
+export interface TableRates {
+  update: number;
+  delete: number;
+  gapInsert: number;
+  tailInsert: number;
+  /**
+   * title_ratings only: an update is a new vote count (a few votes more), and this share of the updates gets a new
+   * average rating too. Unset: an update regenerates one value field at random.
+   */
+  newAverage?: number;
+}
+
+export type ChangeProfile = Record<TableName, TableRates>;
+export const profileNames = ["uniform", "day"] as const;
+export type ProfileName = (typeof profileNames)[number];
+
+/** `share` of every table's rows: half updates, a quarter deletes, a quarter inserts (a fifth of them at the end). */
+export function uniformRates(share: number): TableRates {
+  return { update: share * 0.5, delete: share * 0.25, gapInsert: share * 0.2, tailInsert: share * 0.05 };
+}
+
+/**
+ * One day at IMDb, an ESTIMATE (nobody has published measured day-to-day diffs of the datasets): title.ratings is
+ * rewritten daily and most of a day's change is new vote counts there (about 35 % of the rows; ratings of new titles
+ * settle over about 90 days), of which about 3 % of the rows get a new average, plus about 0.2 % new rows; titles
+ * about 0.3 % updated, 0.1 % new and 0.01 % removed; akas, principals, crew, names and episodes about 0.2–0.3 %
+ * changed or new; removals rare. New rows are mostly past the largest key (new titles and people).
+ */
+export const dayProfile: ChangeProfile = {
+  title_ratings: { update: 0.35, newAverage: 0.03 / 0.35, delete: 0.00005, gapInsert: 0.0005, tailInsert: 0.0015 },
+  title_basics: { update: 0.003, delete: 0.0001, gapInsert: 0.0002, tailInsert: 0.0008 },
+  title_akas: { update: 0.0012, delete: 0.0001, gapInsert: 0.0006, tailInsert: 0.0006 },
+  title_principals: { update: 0.0012, delete: 0.0001, gapInsert: 0.0006, tailInsert: 0.0006 },
+  title_crew: { update: 0.0015, delete: 0.0001, gapInsert: 0.0002, tailInsert: 0.0008 },
+  title_episode: { update: 0.001, delete: 0.0001, gapInsert: 0.0002, tailInsert: 0.0012 },
+  name_basics: { update: 0.0015, delete: 0.00005, gapInsert: 0.0003, tailInsert: 0.0007 },
+};
+
+/** A day's new vote count: a few more votes (up to 2 % more, at least one). */
+export function moreVotes(votes: number, rng: Rng): number {
+  return votes + Math.max(1, Math.floor(votes * 0.02 * rng.unit()));
+}
+
+/** A new average: one tenth up or down, within 1.0–10.0. */
+export function nudgedAverage(average: string, rng: Rng): string {
+  const tenths = Math.round(Number(average) * 10);
+  const up = tenths <= 10 ? true : tenths >= 100 ? false : rng.chance(0.5);
+  const next = tenths + (up ? 1 : -1);
+  return `${Math.floor(next / 10)}.${next % 10}`;
+}
 
 interface Key {
   id: number;
@@ -40,18 +92,21 @@ interface Key {
 export class TableMutator {
   readonly counts: TableChanges = { rows: 0, inserted: 0, updated: 0, deleted: 0, unchanged: 0 };
   private readonly model: TableModel;
+  private readonly rates: TableRates;
   private pending: { line: string; key: Key } | undefined;
   private pendingInserts = 0;
   private maxId = 0;
   private seen = 0;
 
+  /** `change`: the table's rates, or a share changed uniformly (uniformRates). */
   constructor(
     table: TableName,
     private readonly world: World,
-    private readonly share: number,
+    change: number | TableRates,
     private readonly rng: Rng,
   ) {
     this.model = models[table];
+    this.rates = typeof change === "number" ? uniformRates(change) : change;
   }
 
   push(line: string, out: string[]): void {
@@ -63,7 +118,7 @@ export class TableMutator {
   finish(out: string[]): void {
     if (this.pending) this.apply(this.pending.line, this.pending.key, undefined, out);
     this.pending = undefined;
-    let tail = Math.round(this.seen * this.share * tailInsertShare);
+    let tail = Math.round(this.seen * this.rates.tailInsert);
     let id = this.maxId;
     while (tail > 0) {
       id += this.rng.range(1, 3);
@@ -79,16 +134,17 @@ export class TableMutator {
   private apply(line: string, key: Key, next: Key | undefined, out: string[]): void {
     this.seen++;
     this.maxId = Math.max(this.maxId, key.id);
-    const u = this.rng.unit() / this.share;
-    if (u < updateShare) {
+    const { update, delete: remove, gapInsert } = this.rates;
+    const u = this.rng.unit();
+    if (u < update) {
       out.push(this.updated(line));
       this.counts.updated++;
-    } else if (u < updateShare + deleteShare) {
+    } else if (u < update + remove) {
       this.counts.deleted++;
     } else {
       out.push(line);
       this.counts.unchanged++;
-      if (u < updateShare + deleteShare + gapInsertShare) this.pendingInserts++;
+      if (u < update + remove + gapInsert) this.pendingInserts++;
     }
     if (this.pendingInserts > 0) this.insertAfter(key, next, out);
   }
@@ -115,9 +171,14 @@ export class TableMutator {
     this.pendingInserts = 0;
   }
 
-  /** The line with one value field regenerated to something different. */
+  /** The line with one value field regenerated to something different (a rating: more votes, see TableRates). */
   private updated(line: string): string {
     const fields = line.split("\t");
+    if (this.rates.newAverage !== undefined) {
+      const [key, average = "5.0", votes = "5"] = fields;
+      const newAverage = this.rng.chance(this.rates.newAverage) ? nudgedAverage(average, this.rng) : average;
+      return [key, newAverage, String(moreVotes(Number(votes), this.rng))].join("\t");
+    }
     const from = firstValueField(this.model);
     for (let attempt = 0; attempt < 100; attempt++) {
       const index = this.rng.range(from, fields.length - 1);
@@ -167,7 +228,9 @@ async function* mutatedLines(file: string, mutator: TableMutator): AsyncGenerato
 export interface MutateOptions {
   input: string;
   out: string;
+  /** The uniform profile's share of changed rows (ignored by the day profile). */
   share: number;
+  profile?: ProfileName;
   seed?: number;
 }
 
@@ -184,7 +247,8 @@ export async function mutateDataset(options: MutateOptions): Promise<Expected> {
   mkdirSync(options.out, { recursive: true });
   const expected = {} as Expected;
   for (const table of tableNames) {
-    const mutator = new TableMutator(table, world, options.share, new Rng(seed, 100 + tableNames.indexOf(table)));
+    const change = options.profile === "day" ? dayProfile[table] : options.share;
+    const mutator = new TableMutator(table, world, change, new Rng(seed, 100 + tableNames.indexOf(table)));
     const file = datasets[table].file;
     await writeGzLines(path.join(options.out, file), mutatedLines(path.join(options.input, file), mutator));
     expected[table] = mutator.counts;

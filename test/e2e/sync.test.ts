@@ -115,7 +115,7 @@ describe("syncing from the console in Chromium", () => {
         "INSERT INTO etl_runs (mode, `trigger`, source, tables, status, heartbeat_at, started_at) VALUES ('incremental', 'cli', 'sample', 'title_basics', 'running', NOW(3), NOW(3))",
       );
       const busyId = (result as { insertId: number }).insertId;
-      // A live run holds its run lock (lib/etl/run-record.ts); without it the run would count as dead.
+      // A live run holds its run lock (lib/run-record/record.ts); without it the run would count as dead.
       await connection.query(`SELECT GET_LOCK(${runLockName(busyId)}, 0)`);
       session = await openConsole(browser, "/runs");
       const { page } = session;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { datasets, type TableName, tableNames } from "../../lib/catalog/datasets";
 import { lineChecker, noKey } from "../../lib/etl/tsv";
 import { tableLines } from "../../scripts/bench/generate";
-import { TableMutator } from "../../scripts/bench/mutate";
+import { dayProfile, TableMutator } from "../../scripts/bench/mutate";
 import { Rng } from "../../scripts/bench/prng";
 import { createWorld } from "../../scripts/bench/world";
 
@@ -72,4 +72,53 @@ describe("the mutator", () => {
     const max = Math.max(...before.map((l) => sortKey("title_basics", l)));
     expect(after.filter((l) => sortKey("title_basics", l) > max).length).toBeGreaterThan(0);
   });
+});
+
+describe("the day profile (an estimate of one day at IMDb)", () => {
+  const dayWorld = createWorld(0.002, 5);
+  function day(table: TableName) {
+    const before = [...tableLines(table, dayWorld)].flat();
+    const mutator = new TableMutator(table, dayWorld, dayProfile[table], new Rng(3, 4));
+    const after: string[] = [];
+    for (const line of before) mutator.push(line, after);
+    mutator.finish(after);
+    return { before, after, counts: mutator.counts };
+  }
+
+  it("gives about 35 % of the ratings more votes, about 3 % a new average, and about 0.2 % new rows", () => {
+    const { before, after, counts } = day("title_ratings");
+    const old = new Map(before.map((l) => [l.split("\t")[0], l.split("\t")]));
+    let newAverage = 0;
+    for (const line of after) {
+      const [key = "", average, votes] = line.split("\t");
+      const previous = old.get(key);
+      if (!previous || previous.join("\t") === line) continue;
+      expect(Number(votes)).toBeGreaterThan(Number(previous[2]));
+      if (average !== previous[1]) {
+        newAverage++;
+        expect(Math.abs(Number(average) - Number(previous[1]))).toBeCloseTo(0.1, 5);
+      }
+    }
+    expect(counts.updated / before.length).toBeGreaterThan(0.33);
+    expect(counts.updated / before.length).toBeLessThan(0.37);
+    expect(newAverage / before.length).toBeGreaterThan(0.02);
+    expect(newAverage / before.length).toBeLessThan(0.04);
+    expect(counts.inserted / before.length).toBeGreaterThan(0.001);
+    expect(counts.inserted / before.length).toBeLessThan(0.003);
+  });
+
+  it.each(tableNames.filter((t) => t !== "title_ratings"))(
+    "%s: changes or adds about 0.2–0.4 % of the rows (the profile's rates), removes about 0.01 %",
+    (table) => {
+      const { before, counts } = day(table);
+      const rates = dayProfile[table];
+      const changed = (counts.updated + counts.inserted) / before.length;
+      const want = rates.update + rates.gapInsert + rates.tailInsert;
+      expect(want).toBeGreaterThanOrEqual(0.002);
+      expect(want).toBeLessThanOrEqual(0.004);
+      expect(changed).toBeGreaterThan(want * 0.6);
+      expect(changed).toBeLessThan(want * 1.4);
+      expect(counts.deleted / before.length).toBeLessThan(0.0005);
+    },
+  );
 });
