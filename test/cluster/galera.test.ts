@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { etlRuns } from "../../db/schema";
 import { datasets, tableNames } from "../../lib/catalog/datasets";
 import { closePools, getDb } from "../../lib/db";
-import { clusterWritesetLimit, nodePid, startCluster } from "../../lib/db/cluster";
+import { clusterNode, clusterWritesetLimit, nodePid, startCluster } from "../../lib/db/cluster";
 import { executeRun } from "../../lib/etl/pipeline";
 import { SyncBusyError } from "../../lib/runs/errors";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
@@ -58,10 +58,13 @@ async function waitForSync(url: string): Promise<void> {
   }
 }
 
-/** SET GLOBAL on every node: Galera does not replicate global variables. */
-async function setOnAllNodes(url: string, assignment: string): Promise<void> {
+/**
+ * SET GLOBAL on every node (Galera does not replicate global variables), as root over the node's socket: the
+ * console's user holds no server-wide privilege.
+ */
+async function setOnAllNodes(assignment: string): Promise<void> {
   for (const index of [1, 2, 3]) {
-    const connection = await mysql.createConnection({ uri: onNode(url, index) });
+    const connection = await mysql.createConnection({ socketPath: clusterNode(index).socket, user: "root" });
     try {
       await connection.query(`SET GLOBAL ${assignment}`);
     } finally {
@@ -165,7 +168,7 @@ describe("the engine on a three-node Galera cluster", () => {
   it("a first build and an incremental run far over wsrep_max_ws_size succeed: loads split at half the limit, the apply replicated in fragments", async () => {
     const large = tsv("title_ratings", ratings(200_000, 5));
     const changed = tsv("title_ratings", ratings(200_000, 9));
-    await setOnAllNodes(db.url, "wsrep_max_ws_size = 2097152");
+    await setOnAllNodes("wsrep_max_ws_size = 2097152");
     try {
       const first = await runEngine(db.url, {
         mode: "first-run",
@@ -183,7 +186,7 @@ describe("the engine on a three-node Galera cluster", () => {
       expect(incremental.status, JSON.stringify(incremental.error)).toBe("succeeded");
       expect(incremental.tables[0]?.updated).toBe(200_000);
     } finally {
-      await setOnAllNodes(db.url, `wsrep_max_ws_size = ${clusterWritesetLimit}`);
+      await setOnAllNodes(`wsrep_max_ws_size = ${clusterWritesetLimit}`);
     }
     for (const node of [2, 3]) {
       await waitForSync(onNode(db.url, node));
@@ -199,13 +202,13 @@ describe("the engine on a three-node Galera cluster", () => {
       source: await folderSource(dir, "ws-too-large", "title_ratings", large),
       tables: ["title_ratings"],
     };
-    await setOnAllNodes(db.url, "wsrep_max_ws_size = 2097152");
+    await setOnAllNodes("wsrep_max_ws_size = 2097152");
     try {
       const summary = await runEngine(db.url, { ...run, settings: { maxTxnBytes: 64 << 20 } });
       expect(summary.status).toBe("failed");
       expect(summary.error).toMatch(/Maximum writeset size exceeded/);
     } finally {
-      await setOnAllNodes(db.url, `wsrep_max_ws_size = ${clusterWritesetLimit}`);
+      await setOnAllNodes(`wsrep_max_ws_size = ${clusterWritesetLimit}`);
     }
     expect(await tableRows(db.url, "title_ratings")).toEqual(before);
     await waitForSync(onNode(db.url, 3));
