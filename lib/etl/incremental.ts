@@ -9,7 +9,7 @@ import { KeyHashCursor } from "./cursor";
 import { EtlError } from "./errors";
 import { adjustGenreCounts, GenreSink, removeEmptyGenres } from "./genres";
 import { raiseHorizon } from "./history";
-import { dropIndexesSql, secondaryIndexes } from "./indexes";
+import { createTemporaryLike, dropIndexesSql, secondaryIndexes } from "./indexes";
 import { diffWithKeptFile, type KeptFile, KeptFileUnusable } from "./kept-file";
 import { LoadStream, RowBatch, streamingConnection } from "./load-stream";
 import { type KeyCursor, KeyMerge, type MergeOutput } from "./merge";
@@ -113,7 +113,7 @@ class Staging implements MergeOutput {
   private async createTables(): Promise<void> {
     const { spec } = this.job;
     await this.dropTables();
-    await this.main.query(`CREATE TEMPORARY TABLE \`${this.stage}\` LIKE \`${spec.table}\``);
+    await createTemporaryLike(this.main, spec.table, this.stage);
     await this.main.query(createKeyTableSql(spec, this.deletes));
     if (this.genres) {
       await this.main.query(
