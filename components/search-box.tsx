@@ -94,6 +94,7 @@ export function SearchBox() {
           value={query}
           onChange={(event) => {
             setQuery(event.target.value);
+            setActive(-1);
             setOpen(true);
           }}
           onFocus={() => setOpen(true)}
