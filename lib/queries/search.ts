@@ -75,22 +75,55 @@ const candidateFactor = 3;
 /** A prefix match (for a query the index cannot hold, like "up") reads at most this many names in index order. */
 const prefixScan = 2000;
 
-const boundsByPool = new WeakMap<Pool, Promise<TokenBounds>>();
+/**
+ * The longest one search statement may run. The full-text index costs about 15 µs per matching row (0.1× on
+ * 2 busy cores): a word in a fifth of the titles (the generator's small vocabulary; "episode" at IMDb) would
+ * take seconds. Past this a group comes back empty rather than hold a connection and a core.
+ */
+export const searchStatementMs = 2000;
 
-/** The server's full-text token bounds, read once per pool. */
-function tokenBounds(pool: Pool): Promise<TokenBounds> {
-  let bounds = boundsByPool.get(pool);
-  if (!bounds) {
-    bounds = pool
-      .query<RowDataPacket[]>("SELECT @@innodb_ft_min_token_size AS min, @@innodb_ft_max_token_size AS max")
+interface ServerInfo {
+  bounds: TokenBounds;
+  mariadb: boolean;
+}
+const infoByPool = new WeakMap<Pool, Promise<ServerInfo>>();
+
+/** The server's full-text token bounds and kind, read once per pool. */
+function serverInfo(pool: Pool): Promise<ServerInfo> {
+  let info = infoByPool.get(pool);
+  if (!info) {
+    info = pool
+      .query<RowDataPacket[]>(
+        "SELECT @@innodb_ft_min_token_size AS min, @@innodb_ft_max_token_size AS max, VERSION() AS version",
+      )
       .then(([rows]) => ({
-        min: Number(rows[0]?.min) || defaultTokenBounds.min,
-        max: Number(rows[0]?.max) || defaultTokenBounds.max,
+        bounds: {
+          min: Number(rows[0]?.min) || defaultTokenBounds.min,
+          max: Number(rows[0]?.max) || defaultTokenBounds.max,
+        },
+        mariadb: /mariadb/i.test(String(rows[0]?.version ?? "")),
       }))
-      .catch(() => defaultTokenBounds);
-    boundsByPool.set(pool, bounds);
+      .catch(() => ({ bounds: defaultTokenBounds, mariadb: true }));
+    infoByPool.set(pool, info);
   }
-  return bounds;
+  return info;
+}
+
+/** A search statement bounded by searchStatementMs: its rows, or none when it ran out of time. */
+async function bounded(pool: Pool, sql: string, params: unknown[]): Promise<RowDataPacket[]> {
+  const { mariadb } = await serverInfo(pool);
+  const limited = mariadb
+    ? `SET STATEMENT max_statement_time = ${searchStatementMs / 1000} FOR ${sql}`
+    : sql.replace(/^\s*SELECT/i, `SELECT /*+ MAX_EXECUTION_TIME(${searchStatementMs}) */`);
+  try {
+    const [rows] = await pool.query<RowDataPacket[]>(limited, params);
+    return rows;
+  } catch (error) {
+    // MariaDB ER_STATEMENT_TIMEOUT, MySQL ER_QUERY_TIMEOUT
+    const errno = (error as { errno?: number }).errno;
+    if (errno === 1969 || errno === 3024) return [];
+    throw error;
+  }
 }
 
 const popularity = (votes: unknown) => Math.log10(Number(votes ?? 0) + 1);
@@ -120,7 +153,8 @@ const titleColumns = `b.tid, b.tconst, b.primaryTitle, b.originalTitle, b.titleT
 /** Title candidates whose title, original title or an aka holds every group's word, best first by SQL's rough rank. */
 async function titleCandidates(pool: Pool, against: string, query: string, filters: SearchFilters, limit: number) {
   const where = titleFilterSql(filters);
-  const [rows] = await pool.query<RowDataPacket[]>(
+  return bounded(
+    pool,
     `SELECT ${titleColumns}, m.aka
        FROM (SELECT tid, MAX(aka_equal) AS aka_equal, MAX(aka) AS aka FROM (
                SELECT tid, 0 AS aka_equal, NULL AS aka FROM title_basics
@@ -137,14 +171,14 @@ async function titleCandidates(pool: Pool, against: string, query: string, filte
       LIMIT ?`,
     [against, query, against, ...where.params, query, query, limit],
   );
-  return rows;
 }
 
 /** For a query of words the index cannot hold ("up", "it"): titles named exactly so, or starting so. */
 async function titlesByName(pool: Pool, query: string, filters: SearchFilters, limit: number) {
   const where = titleFilterSql(filters);
   const prefix = `${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const [rows] = await pool.query<RowDataPacket[]>(
+  return bounded(
+    pool,
     `SELECT ${titleColumns}, m.aka
        FROM (SELECT tid, MAX(aka) AS aka FROM (
                SELECT tid, NULL AS aka FROM (
@@ -159,7 +193,6 @@ async function titlesByName(pool: Pool, query: string, filters: SearchFilters, l
       LIMIT ?`,
     [prefix, query, ...where.params, query, limit],
   );
-  return rows;
 }
 
 /** How well a text matches: the query's words and no other (3), all of them (2), every word as typed (1), with typos (0). */
@@ -263,7 +296,8 @@ async function searchPeople(pool: Pool, query: string, groups: string[][], limit
     groups.length > 0
       ? "SELECT nid FROM name_basics WHERE MATCH(primaryName) AGAINST(? IN BOOLEAN MODE)"
       : `SELECT nid FROM name_basics WHERE primaryName LIKE ? ORDER BY primaryName LIMIT ${prefixScan}`;
-  const [rows] = await pool.query<RowDataPacket[]>(
+  const rows = await bounded(
+    pool,
     `SELECT n.nid, n.nconst, n.primaryName, n.birthYear, n.primaryProfession, n.knownForTitles, ${knownForVotes("n")} AS votes
        FROM (${source}) m JOIN name_basics n ON n.nid = m.nid
       ORDER BY (n.primaryName = ?) * 2 + LOG10(votes + 1) DESC, n.nid
@@ -314,7 +348,8 @@ async function searchPeople(pool: Pool, query: string, groups: string[][], limit
 
 async function searchCharacters(pool: Pool, query: string, groups: string[][], limit: number) {
   if (groups.length === 0) return [];
-  const [rows] = await pool.query<RowDataPacket[]>(
+  const rows = await bounded(
+    pool,
     `SELECT p.tid, p.nconst, p.characters, b.tconst, b.primaryTitle, b.startYear, n.primaryName, r.numVotes
        FROM title_principals p
        JOIN title_basics b ON b.tid = p.tid
@@ -394,7 +429,7 @@ export async function search(
   if (!query) return { titles: [], people: [], characters: [] };
   const key = imdbKey(query);
   if (key) return byKey(pool, key);
-  const bounds = await tokenBounds(pool);
+  const { bounds } = await serverInfo(pool);
   const { indexed, other } = searchWords(query, bounds);
   if (indexed.length === 0 && other.length === 0) return { titles: [], people: [], characters: [] };
   const exact = await searchOnce(pool, query, wordGroups(indexed, false, bounds), filters, limit);

@@ -16,7 +16,7 @@ export function withTypo(text: string): string | undefined {
   const longest = words.sort((a, b) => [...b].length - [...a].length)[0];
   if (!longest) return undefined;
   const letters = [...longest];
-  return (letters[0] ?? "") + letters.slice(2).join("");
+  return ((letters[0] ?? "") + letters.slice(2).join("")).toLowerCase();
 }
 
 const first = (rows: unknown) => (rows as Record<string, unknown>[])[0];

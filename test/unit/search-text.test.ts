@@ -11,6 +11,7 @@ import {
   wordGroups,
   wordsOf,
 } from "../../lib/queries/search-text";
+import { withTypo } from "../../scripts/bench/searches";
 
 describe("search words", () => {
   it("folds case and accents and splits on anything but letters and digits", () => {
@@ -69,5 +70,13 @@ describe("search words", () => {
     expect(characterNames("not json")).toEqual(["not json"]);
     expect(hasSearchWords("%%% ___")).toBe(false);
     expect(hasSearchWords("é")).toBe(true);
+  });
+});
+
+describe("the bench's typo search", () => {
+  it("drops the second letter of the longest word of five letters or more", () => {
+    expect(withTypo("The Carmencita Blood")).toBe("crmencita");
+    expect(oneEditVariants("crmencita")).toContain("carmencita");
+    expect(withTypo("Up")).toBeUndefined();
   });
 });
