@@ -54,7 +54,7 @@ describe("search in the console", () => {
       "100%",
       "a_b",
       "'; DROP TABLE title_basics; --",
-      "\\",
+      "carmencita\\",
       "é".repeat(400),
       "x ".repeat(250),
     ];
@@ -71,6 +71,7 @@ describe("search in the console", () => {
       [`q=${"a".repeat(3000)}`, /too long/],
       ["q=%25%25%25", /no letter or digit/],
       ["q=___", /no letter or digit/],
+      [`q=${encodeURIComponent("\\")}`, /no letter or digit/],
       ["q=train&limit=0", /limit/],
       ["q=train&limit=51", /limit/],
       ["q=train&limit=abc", /limit/],
@@ -106,7 +107,12 @@ describe("search in the console", () => {
     await page.waitForURL(/\/titles\/tt0000001/);
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Carmencita");
     await page.goto(`${inject("baseUrl")}/search?q=${"a".repeat(600)}`);
-    await expect(page.getByRole("alert").textContent()).resolves.toMatch(/too long/);
+    await expect(
+      page
+        .getByRole("alert")
+        .filter({ hasText: /too long/ })
+        .count(),
+    ).resolves.toBe(1);
     expect(errors).toEqual([]);
     await page.close();
   });
