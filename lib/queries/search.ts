@@ -109,6 +109,17 @@ function serverInfo(pool: Pool): Promise<ServerInfo> {
   return info;
 }
 
+/**
+ * The statement was stopped by its time limit: MariaDB's ER_STATEMENT_TIMEOUT, the same stop seen by a sort
+ * (ER_FILSORT_ABORT "Sort aborted: … (max_statement_time exceeded)") or by InnoDB's full-text search (its
+ * HA_ERR_ABORTED_BY_USER, "Unknown error 188"), ER_QUERY_INTERRUPTED; MySQL's ER_QUERY_TIMEOUT.
+ */
+export function ranOutOfTime(error: unknown): boolean {
+  const { errno, message } = error as { errno?: number; message?: string };
+  if (errno === 1969 || errno === 3024 || errno === 188 || errno === 1317) return true;
+  return /max_statement_time|maximum statement execution time/i.test(String(message ?? ""));
+}
+
 /** A search statement bounded by searchStatementMs: its rows, or none when it ran out of time. */
 async function bounded(pool: Pool, sql: string, params: unknown[]): Promise<RowDataPacket[]> {
   const { mariadb } = await serverInfo(pool);
@@ -119,9 +130,7 @@ async function bounded(pool: Pool, sql: string, params: unknown[]): Promise<RowD
     const [rows] = await pool.query<RowDataPacket[]>(limited, params);
     return rows;
   } catch (error) {
-    // MariaDB ER_STATEMENT_TIMEOUT, MySQL ER_QUERY_TIMEOUT
-    const errno = (error as { errno?: number }).errno;
-    if (errno === 1969 || errno === 3024) return [];
+    if (ranOutOfTime(error)) return [];
     throw error;
   }
 }

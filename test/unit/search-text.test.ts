@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ranOutOfTime } from "../../lib/queries/search";
 import {
   booleanQuery,
   characterNames,
@@ -78,5 +79,27 @@ describe("the bench's typo search", () => {
     expect(withTypo("The Carmencita Blood")).toBe("crmencita");
     expect(oneEditVariants("crmencita")).toContain("carmencita");
     expect(withTypo("Up")).toBeUndefined();
+  });
+});
+
+describe("a search statement that ran out of time", () => {
+  it("is told from other errors by the server's codes", () => {
+    expect(
+      ranOutOfTime({ errno: 1969, message: "Query execution was interrupted (max_statement_time exceeded)" }),
+    ).toBe(true);
+    expect(ranOutOfTime({ errno: 188, message: "Unknown error 188" })).toBe(true);
+    expect(
+      ranOutOfTime({
+        errno: 1028,
+        message: "Sort aborted: Query execution was interrupted (max_statement_time exceeded)",
+      }),
+    ).toBe(true);
+    expect(
+      ranOutOfTime({
+        errno: 3024,
+        message: "Query execution was interrupted, maximum statement execution time exceeded",
+      }),
+    ).toBe(true);
+    expect(ranOutOfTime({ errno: 1064, message: "You have an error in your SQL syntax" })).toBe(false);
   });
 });
