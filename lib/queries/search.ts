@@ -120,8 +120,13 @@ export function ranOutOfTime(error: unknown): boolean {
   return /max_statement_time|maximum statement execution time/i.test(String(message ?? ""));
 }
 
+/** Whether a statement of one search ran out of time (its typo pass is then not tried: it would too). */
+interface Budget {
+  timedOut: boolean;
+}
+
 /** A search statement bounded by searchStatementMs: its rows, or none when it ran out of time. */
-async function bounded(pool: Pool, sql: string, params: unknown[]): Promise<RowDataPacket[]> {
+async function bounded(pool: Pool, sql: string, params: unknown[], budget: Budget): Promise<RowDataPacket[]> {
   const { mariadb } = await serverInfo(pool);
   const limited = mariadb
     ? `SET STATEMENT max_statement_time = ${searchStatementMs / 1000} FOR ${sql}`
@@ -130,8 +135,9 @@ async function bounded(pool: Pool, sql: string, params: unknown[]): Promise<RowD
     const [rows] = await pool.query<RowDataPacket[]>(limited, params);
     return rows;
   } catch (error) {
-    if (ranOutOfTime(error)) return [];
-    throw error;
+    if (!ranOutOfTime(error)) throw error;
+    budget.timedOut = true;
+    return [];
   }
 }
 
@@ -160,7 +166,14 @@ const titleColumns = `b.tid, b.tconst, b.primaryTitle, b.originalTitle, b.titleT
   CAST(r.averageRating AS CHAR) AS averageRating, r.numVotes`;
 
 /** Title candidates whose title, original title or an aka holds every group's word, best first by SQL's rough rank. */
-async function titleCandidates(pool: Pool, against: string, query: string, filters: SearchFilters, limit: number) {
+async function titleCandidates(
+  pool: Pool,
+  against: string,
+  query: string,
+  filters: SearchFilters,
+  limit: number,
+  budget: Budget,
+) {
   const where = titleFilterSql(filters);
   return bounded(
     pool,
@@ -179,11 +192,12 @@ async function titleCandidates(pool: Pool, against: string, query: string, filte
                + LOG10(COALESCE(r.numVotes, 0) + 1) DESC, b.tid
       LIMIT ?`,
     [against, query, against, ...where.params, query, query, limit],
+    budget,
   );
 }
 
 /** For a query of words the index cannot hold ("up", "it"): titles named exactly so, or starting so. */
-async function titlesByName(pool: Pool, query: string, filters: SearchFilters, limit: number) {
+async function titlesByName(pool: Pool, query: string, filters: SearchFilters, limit: number, budget: Budget) {
   const where = titleFilterSql(filters);
   const prefix = `${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   return bounded(
@@ -201,6 +215,7 @@ async function titlesByName(pool: Pool, query: string, filters: SearchFilters, l
       ORDER BY (b.primaryTitle = ? OR m.aka IS NOT NULL) * 2 + LOG10(COALESCE(r.numVotes, 0) + 1) DESC, b.tid
       LIMIT ?`,
     [prefix, query, ...where.params, query, limit],
+    budget,
   );
 }
 
@@ -265,12 +280,13 @@ async function searchTitles(
   groups: string[][],
   filters: SearchFilters,
   limit: number,
+  budget: Budget,
 ): Promise<SearchTitle[]> {
   const candidates = limit * candidateFactor;
   const rows =
     groups.length > 0
-      ? await titleCandidates(pool, booleanQuery(groups), query, filters, candidates)
-      : await titlesByName(pool, query, filters, candidates);
+      ? await titleCandidates(pool, booleanQuery(groups), query, filters, candidates, budget)
+      : await titlesByName(pool, query, filters, candidates, budget);
   const akas = new Map<number, string[]>();
   const needAkas = groups.length > 0 ? rows.filter((r) => r.aka != null).map((r) => Number(r.tid)) : [];
   if (needAkas.length > 0) {
@@ -299,7 +315,13 @@ const knownForVotes = (alias: string) => {
   return `(SELECT COALESCE(SUM(kr.numVotes), 0) FROM title_ratings kr WHERE kr.tid IN (${[1, 2, 3, 4].map(nth).join(", ")}))`;
 };
 
-async function searchPeople(pool: Pool, query: string, groups: string[][], limit: number): Promise<SearchPerson[]> {
+async function searchPeople(
+  pool: Pool,
+  query: string,
+  groups: string[][],
+  limit: number,
+  budget: Budget,
+): Promise<SearchPerson[]> {
   const prefix = `${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const source =
     groups.length > 0
@@ -312,6 +334,7 @@ async function searchPeople(pool: Pool, query: string, groups: string[][], limit
       ORDER BY (n.primaryName = ?) * 2 + LOG10(votes + 1) DESC, n.nid
       LIMIT ?`,
     [groups.length > 0 ? booleanQuery(groups) : prefix, query, limit * candidateFactor],
+    budget,
   );
   const scored = rows
     .map((row) => {
@@ -355,7 +378,7 @@ async function searchPeople(pool: Pool, query: string, groups: string[][], limit
   }));
 }
 
-async function searchCharacters(pool: Pool, query: string, groups: string[][], limit: number) {
+async function searchCharacters(pool: Pool, query: string, groups: string[][], limit: number, budget: Budget) {
   if (groups.length === 0) return [];
   const rows = await bounded(
     pool,
@@ -368,6 +391,7 @@ async function searchCharacters(pool: Pool, query: string, groups: string[][], l
       ORDER BY LOG10(COALESCE(r.numVotes, 0) + 1) DESC, p.tid, p.ordering
       LIMIT ?`,
     [booleanQuery(groups), limit * candidateFactor],
+    budget,
   );
   return rows
     .map((row) => {
@@ -415,11 +439,18 @@ async function byKey(pool: Pool, key: { kind: "tt" | "nm"; id: number }): Promis
   return { titles: [], people, characters: [] };
 }
 
-async function searchOnce(pool: Pool, query: string, groups: string[][], filters: SearchFilters, limit: number) {
+async function searchOnce(
+  pool: Pool,
+  query: string,
+  groups: string[][],
+  filters: SearchFilters,
+  limit: number,
+  budget: Budget,
+) {
   const [titles, people, characters] = await Promise.all([
-    searchTitles(pool, query, groups, filters, limit),
-    searchPeople(pool, query, groups, limit),
-    searchCharacters(pool, query, groups, limit),
+    searchTitles(pool, query, groups, filters, limit, budget),
+    searchPeople(pool, query, groups, limit, budget),
+    searchCharacters(pool, query, groups, limit, budget),
   ]);
   return { titles, people, characters };
 }
@@ -441,9 +472,10 @@ export async function search(
   const { bounds } = await serverInfo(pool);
   const { indexed, other } = searchWords(query, bounds);
   if (indexed.length === 0 && other.length === 0) return { titles: [], people: [], characters: [] };
-  const exact = await searchOnce(pool, query, wordGroups(indexed, false, bounds), filters, limit);
+  const budget: Budget = { timedOut: false };
+  const exact = await searchOnce(pool, query, wordGroups(indexed, false, bounds), filters, limit, budget);
   const thin = exact.titles.length + exact.people.length + exact.characters.length < limit;
   const typos = wordGroups(indexed, true, bounds);
-  if (!thin || typos.every((g) => g.length === 1)) return exact;
-  return searchOnce(pool, query, typos, filters, limit);
+  if (!thin || budget.timedOut || typos.every((g) => g.length === 1)) return exact;
+  return searchOnce(pool, query, typos, filters, limit, budget);
 }
