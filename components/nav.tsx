@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { SearchBox } from "./search-box";
 
 const items = [
   { href: "/", label: "Overview" },
@@ -9,7 +10,7 @@ const items = [
   { href: "/settings", label: "Settings" },
 ];
 
-/** The console's top bar: the product name, the main pages, and a search box usable from anywhere. */
+/** The console's top bar: the product name, the main pages, and a search box usable from anywhere that suggests as one types. */
 export function Nav({ showLogout }: { showLogout: boolean }) {
   return (
     <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
@@ -28,20 +29,7 @@ export function Nav({ showLogout }: { showLogout: boolean }) {
             ))}
           </ul>
         </nav>
-        <search className="ml-auto">
-          <form action="/search" className="flex gap-2">
-            <label className="sr-only" htmlFor="nav-search">
-              Search titles and people
-            </label>
-            <input
-              id="nav-search"
-              name="q"
-              type="search"
-              placeholder="Search titles and people"
-              className="w-48 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800"
-            />
-          </form>
-        </search>
+        <SearchBox />
         {showLogout ? (
           <form action="/logout" method="post">
             <button type="submit" className="text-sm hover:underline">

@@ -7,7 +7,8 @@
  * their median
  * (docs/benchmark.md); the same first build and 1 % run without the text-key indexes, to show what they cost;
  * then typical queries on IMDb's keys against a text-keyed reference schema (`bench_ref`), and the console's
- * genre, title and search pages under 20 concurrent clients while an incremental sync runs.
+ * genre pages (with and without filters), a title page, the search page and five typical searches of
+ * `GET /api/search` under 20 concurrent clients while an incremental sync runs.
  * Data is generated once per scale and cached under bench-data/; results go to
  * bench-results/latest-<scale>.json. --keep leaves the `bench` and `bench_ref` databases in place afterwards;
  * --no-queries (which also leaves out the console load) keeps the disk used to one mirror, as at full size.
@@ -47,6 +48,7 @@ import {
   type StepResult,
   syncStep,
 } from "./bench/report";
+import { typicalSearches } from "./bench/searches";
 import { buildEngine, runSync } from "./bench/sync";
 
 const { values } = parseArgs({
@@ -340,12 +342,7 @@ let consoleLoad: { pages: PageLoad[]; sync?: StepResult } | undefined;
 const queries = queryResults?.run;
 if (queries && !values["no-console-load"]) {
   console.log(`console: ${loadClients} clients per page while an incremental sync runs …`);
-  const searchText = await onServer(benchUrl, async (c) => {
-    const [rows] = await c.query("SELECT LEFT(primaryTitle, 3) AS q FROM bench.title_basics WHERE tconst = ?", [
-      queries.picks.title,
-    ]);
-    return String((rows as { q: string }[])[0]?.q ?? "The");
-  });
+  const searches = await onServer(benchUrl, (c) => typicalSearches(c, "bench", queries.picks.title));
   let sync: StepResult | undefined;
   const pages = await measureConsoleLoad({
     databaseUrl: benchUrl,
@@ -354,7 +351,13 @@ if (queries && !values["no-console-load"]) {
     pages: [
       { page: "genre", path: `/genres/${encodeURIComponent(queries.picks.genre)}` },
       { page: "title", path: `/titles/${queries.picks.title}` },
-      { page: "search", path: `/search?q=${encodeURIComponent(searchText)}` },
+      // The genre filter of issue 24: a type and years that few of the genre's rated titles have.
+      {
+        page: "genre, filtered",
+        path: `/genres/${encodeURIComponent(queries.picks.genre)}?type=movie&yearFrom=1990&minVotes=1000`,
+      },
+      { page: "search page", path: `/search?q=${encodeURIComponent(searches[0]?.q ?? "the")}` },
+      ...searches.map((s) => ({ page: s.page, path: `/api/search?q=${encodeURIComponent(s.q)}` })),
     ],
     startSync: async () => {
       sync = await measure({

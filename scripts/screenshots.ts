@@ -27,7 +27,7 @@ const pages: { file: string; path: string; element?: string; firstScreen?: boole
   { file: "genres.png", path: "/genres" },
   { file: "genre-drama.png", path: "/genres/Drama?sort=votes" },
   { file: "title.png", path: "/titles/tt0000247" },
-  { file: "search.png", path: "/search?q=Car" },
+  { file: "search.png", path: "/search?q=train" },
 ];
 
 async function freshDatabase(serverUrl: string): Promise<string> {

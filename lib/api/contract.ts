@@ -7,8 +7,11 @@ import { changeKinds, runModes, runStatuses, scheduleModes, webSources } from "@
 import { tableNames } from "@/lib/catalog/datasets";
 import { env } from "@/lib/env";
 import type { Freshness } from "@/lib/queries/freshness";
+import { titleTypes } from "@/lib/queries/genres";
 import type { Change, DatedChange, RatingPoint } from "@/lib/queries/history";
 import type { RunRow } from "@/lib/queries/runs";
+import type { SearchResponse as SearchResult } from "@/lib/queries/search";
+import { hasSearchWords } from "@/lib/queries/search-text";
 import type { RunSummary } from "@/lib/run-record/record";
 import { type ScheduleOverview, scheduleProblem } from "@/lib/runs/schedule";
 
@@ -180,6 +183,38 @@ export const scheduleSchema = z
 export type ScheduleRequest = z.input<typeof scheduleSchema>;
 /** `GET /api/schedule` and the answer to `PUT`: the schedule, its next firing times, and the latest firings. */
 export type ScheduleResponse = Json<ScheduleOverview>;
+
+/** The longest query `GET /api/search` takes: a person types a few words, never a page of text. */
+export const searchMaxChars = 500;
+const searchInt = (max: number) => z.preprocess(emptyAsUnset, z.coerce.number().int().min(0).max(max).optional());
+
+/**
+ * `GET /api/search?q=&limit=&type=&yearFrom=&yearTo=&minVotes=&genre=`, and the search page's query. `q` is
+ * plain text: its letters and digits are searched for, anything else (full-text operators, quotes, `%`, `_`)
+ * only separates words. The filters narrow the titles found.
+ */
+export const searchSchema = z.object({
+  q: z
+    .string({ error: "q is required: the words, name or tt…/nm… key to search for" })
+    .trim()
+    .min(1, "q is empty: type a title, a name, a character or a tt…/nm… key")
+    .max(searchMaxChars, `q is too long: at most ${searchMaxChars} characters`)
+    .refine(hasSearchWords, "q has no letter or digit to search for"),
+  limit: z.coerce
+    .number({ error: "limit must be a whole number from 1 to 50" })
+    .int("limit must be a whole number from 1 to 50")
+    .min(1, "limit must be at least 1")
+    .max(50, "limit must be at most 50")
+    .default(20),
+  type: z.preprocess(emptyAsUnset, z.enum(titleTypes).optional()),
+  yearFrom: searchInt(9999),
+  yearTo: searchInt(9999),
+  minVotes: searchInt(1_000_000_000),
+  genre: z.preprocess(emptyAsUnset, z.string().max(64, "genre is at most 64 characters").optional()),
+});
+export type SearchRequest = z.input<typeof searchSchema>;
+/** `GET /api/search`: `limit` titles, people and characters at most, best first. */
+export type SearchResponse = SearchResult;
 
 /** Every error answer has this body; `details` depends on the code. */
 export const apiErrorCodes = [

@@ -3,7 +3,7 @@
  * (verify) and what the change history shows a row as. Shaped by the catalogue alone, so the engine and the read
  * models share it without one importing the other.
  */
-import type { DatasetSpec } from "./datasets";
+import type { DatasetSpec } from "../catalog/datasets";
 
 export const quote = (name: string) => `\`${name}\``;
 

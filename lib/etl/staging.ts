@@ -7,6 +7,7 @@ import type { PoolConnection, RowDataPacket } from "mysql2/promise";
 import { hasOrdering } from "../catalog/datasets";
 import { adjustGenreCounts, GenreSink, removeEmptyGenres } from "./genres";
 import { raiseHorizon } from "./history";
+import { createTemporaryLike } from "./indexes";
 import { LoadStream, RowBatch, streamingConnection } from "./load-stream";
 import type { MergeOutput } from "./merge";
 import type { ScannedRow } from "./scan";
@@ -104,7 +105,7 @@ export class Staging implements MergeOutput {
   private async createTables(): Promise<void> {
     const { spec } = this.job;
     await this.dropTables();
-    await this.main.query(`CREATE TEMPORARY TABLE \`${this.stage}\` LIKE \`${spec.table}\``);
+    await createTemporaryLike(this.main, spec.table, this.stage);
     await this.main.query(createKeyTableSql(spec, this.deletes));
     if (this.genres) {
       await this.main.query(

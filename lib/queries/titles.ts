@@ -1,5 +1,5 @@
 /**
- * A title with everything the datasets say about it, a person and their titles, and search by name.
+ * A title with everything the datasets say about it, and a person and their titles (search: search.ts).
  * Lookups go through the numeric keys (tid, nid), the primary keys: one index descent, where the indexed
  * text keys (generated columns) would take two.
  */
@@ -105,33 +105,4 @@ export async function nameDetail(nconst: string) {
     [nconst],
   );
   return { person, credits };
-}
-
-export const searchLimit = 25;
-
-/**
- * Titles and people whose name starts with the text (prefix search uses the primaryTitle / primaryName
- * indexes), or the one title or person with that exact key (tt… / nm…).
- */
-export async function search(text: string) {
-  const q = text.trim();
-  if (!q) return { titles: [], people: [] };
-  const tid = keyNumber(q, "tt");
-  const nid = keyNumber(q, "nm");
-  const prefix = `${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const [titles, people] = await Promise.all([
-    query(
-      `SELECT b.tconst, b.primaryTitle, b.titleType, b.startYear, r.numVotes
-         FROM title_basics b LEFT JOIN title_ratings r ON r.tid = b.tid
-        WHERE ${tid !== undefined ? "b.tid = ?" : "b.primaryTitle LIKE ?"}
-        ORDER BY b.primaryTitle LIMIT ${searchLimit}`,
-      [tid ?? prefix],
-    ),
-    query(
-      `SELECT nconst, primaryName, birthYear, primaryProfession FROM name_basics
-        WHERE ${nid !== undefined ? "nid = ?" : "primaryName LIKE ?"} ORDER BY primaryName LIMIT ${searchLimit}`,
-      [nid ?? prefix],
-    ),
-  ]);
-  return { titles, people };
 }

@@ -75,13 +75,13 @@ describe("browsing the loaded data in Chromium", () => {
 
   it("searches titles and people by name from the top bar", async () => {
     const { page, errors } = await openConsole(browser, "/");
-    await page.getByLabel("Search titles and people").fill("Carmen");
+    await page.getByLabel("Search titles, people and characters").fill("Carmencita");
     await page.keyboard.press("Enter");
-    await page.waitForURL(/\/search\?q=Carmen/);
+    await page.waitForURL(/\/search\?q=Carmencita/);
     const titles = page.getByRole("region", { name: "Matching titles" });
     await expect(titles.getByRole("link", { name: "Carmencita" }).count()).resolves.toBe(1);
     await page.goto(`${inject("baseUrl")}/search?q=tt0000001`);
-    await expect(page.getByRole("link", { name: "Carmencita" }).count()).resolves.toBe(1);
+    await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Carmencita");
     expect(errors).toEqual([]);
     await page.close();
   });

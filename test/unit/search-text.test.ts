@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { ranOutOfTime } from "../../lib/queries/search";
+import {
+  booleanQuery,
+  characterNames,
+  hasSearchWords,
+  imdbKey,
+  matchesAll,
+  oneEditVariants,
+  sameWords,
+  searchWords,
+  wordGroups,
+  wordsOf,
+} from "../../lib/queries/search-text";
+import { withTypo } from "../../scripts/bench/searches";
+
+describe("search words", () => {
+  it("folds case and accents and splits on anything but letters and digits", () => {
+    expect(wordsOf("Le Fabuleux Destin d'Amélie Poulain")).toEqual([
+      "le",
+      "fabuleux",
+      "destin",
+      "d",
+      "amelie",
+      "poulain",
+    ]);
+    expect(wordsOf('+star* -"wars" (x) @2 ~y <z> %_\\')).toEqual(["star", "wars", "x", "2", "y", "z"]);
+    expect(wordsOf(null)).toEqual([]);
+  });
+
+  it("keeps stopwords and short words out of what must match", () => {
+    expect(searchWords("The Godfather")).toEqual({ indexed: ["godfather"], other: ["the"] });
+    expect(searchWords("up")).toEqual({ indexed: [], other: ["up"] });
+    expect(searchWords("le parrain", { min: 2, max: 84 })).toEqual({ indexed: ["le", "parrain"], other: [] });
+    expect(searchWords("x".repeat(85)).indexed).toEqual([]);
+  });
+
+  it("builds a boolean query that holds no operator a person typed", () => {
+    const { indexed } = searchWords('+star -wars "x" *');
+    expect(booleanQuery(wordGroups(indexed, false))).toBe("+star +wars");
+    expect(booleanQuery([["godfater", "godfather"], ["redemption"]])).toBe("+(godfater godfather) +redemption");
+  });
+
+  it("lists the words one edit away, for words of five letters or more only", () => {
+    const variants = oneEditVariants("godfater");
+    expect(variants).toContain("godfather"); // insertion
+    expect(variants).toContain("godfter"); // deletion
+    expect(variants).toContain("gofdater"); // transposition
+    expect(variants).toContain("godfatar"); // substitution
+    expect(variants).not.toContain("godfater");
+    expect(oneEditVariants("shawshenk")).toContain("shawshank");
+    expect(oneEditVariants("abcd", 4).every((w) => w.length >= 4)).toBe(true);
+    const groups = wordGroups(["star", "shawshenk"], true);
+    expect(groups[0]).toEqual(["star"]);
+    expect(groups[1]?.[0]).toBe("shawshenk");
+    expect(groups[1]).toContain("shawshank");
+  });
+
+  it("matches texts word by word, in any order", () => {
+    expect(matchesAll("Star Wars: Episode IV", [["wars"], ["star"]])).toBe(true);
+    expect(matchesAll("Trainspotting", [["train"]])).toBe(false);
+    expect(sameWords("The Godfather", "godfather THE")).toBe(true);
+    expect(sameWords("The Godfather Part II", "the godfather")).toBe(false);
+  });
+
+  it("recognises keys and character lists", () => {
+    expect(imdbKey(" TT0068646 ")).toEqual({ kind: "tt", id: 68646 });
+    expect(imdbKey("nm0000158")).toEqual({ kind: "nm", id: 158 });
+    expect(imdbKey("tt 1")).toBeUndefined();
+    expect(characterNames('["James Bond","Narrator"]')).toEqual(["James Bond", "Narrator"]);
+    expect(characterNames("not json")).toEqual(["not json"]);
+    expect(hasSearchWords("%%% ___")).toBe(false);
+    expect(hasSearchWords("é")).toBe(true);
+  });
+});
+
+describe("the bench's typo search", () => {
+  it("drops the second letter of the longest word of five letters or more", () => {
+    expect(withTypo("The Carmencita Blood")).toBe("crmencita");
+    expect(oneEditVariants("crmencita")).toContain("carmencita");
+    expect(withTypo("Up")).toBeUndefined();
+  });
+});
+
+describe("a search statement that ran out of time", () => {
+  it("is told from other errors by the server's codes", () => {
+    expect(
+      ranOutOfTime({ errno: 1969, message: "Query execution was interrupted (max_statement_time exceeded)" }),
+    ).toBe(true);
+    expect(ranOutOfTime({ errno: 188, message: "Unknown error 188" })).toBe(true);
+    expect(
+      ranOutOfTime({
+        errno: 1028,
+        message: "Sort aborted: Query execution was interrupted (max_statement_time exceeded)",
+      }),
+    ).toBe(true);
+    expect(
+      ranOutOfTime({
+        errno: 3024,
+        message: "Query execution was interrupted, maximum statement execution time exceeded",
+      }),
+    ).toBe(true);
+    expect(ranOutOfTime({ errno: 1064, message: "You have an error in your SQL syntax" })).toBe(false);
+  });
+});
