@@ -14,6 +14,7 @@ export const layers: string[][] = [
   ["lib/api", "lib/auth"], // the HTTP contract; sessions and the guard
   ["lib/queries", "lib/runs"], // read models; run control
   ["lib/etl"], // the engine
+  ["lib/notify"], // notifications: webhooks for run ends, staleness and schedule failures
   ["lib/db"], // pool, migrations, the private server
   ["db"], // schema and migrations
   ["lib/core"], // env, log: leaves anyone may use

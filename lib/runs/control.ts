@@ -9,6 +9,7 @@ import { activeRunStatuses, etlRuns, etlRunTables, type RunMode } from "../../db
 import type { Db } from "../db";
 import type { TableName } from "../etl/datasets";
 import { finishRun, runLockName } from "../etl/run-record";
+import { notifyRunEnd } from "../notify";
 import { ReplaceNotConfirmedError, SyncBusyError } from "./errors";
 
 export type RunTrigger = "cli" | "web" | "schedule";
@@ -39,7 +40,7 @@ export const staleAfterMs = 60_000;
 export async function failStaleRuns(db: Db): Promise<void> {
   for (const run of await activeRuns(db)) {
     const why = await whyDead(db, run);
-    if (why) await finishRun(db, run.id, "failed", why);
+    if (why && (await finishRun(db, run.id, "failed", why))) notifyRunEnd(db, run.id);
   }
 }
 
