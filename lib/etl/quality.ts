@@ -122,23 +122,34 @@ export function recountSql(c: QualityCheck) {
 
 /**
  * The statements that bring a check's rows up to date with the changes of runs (after, upTo]: the kept rows of
- * the child keys that changed, and those naming a parent key inserted or deleted, are dropped; then the same
+ * the child rows that changed, and those naming a parent key inserted or deleted, are dropped; then the same
  * child rows, read again, are added back where the key is still missing. Parameters: check, after, upTo.
+ *
+ * Only changes that can change a row's answer are read: a child row's key number is its primary key, so for a
+ * check on it an update changes nothing (only inserts and deletes); for a check on another column (nconst,
+ * parentTconst) an update counts only when its logged changed columns name that column. A parent's update
+ * never changes whether its key exists.
  */
 export function touchedSql(c: QualityCheck) {
-  const changes = (table: TableName, kinds = "") =>
-    `etl_changes ch WHERE ch.run_id > ? AND ch.run_id <= ? AND ch.table_name = '${table}'${kinds}`;
-  const parentChanges = changes(c.parent, " AND ch.kind IN ('insert', 'delete')");
+  const changes = (table: TableName) =>
+    `etl_changes ch WHERE ch.run_id > ? AND ch.run_id <= ? AND ch.table_name = '${table}'`;
+  const columnChanged = `ch.changed_columns LIKE '%${JSON.stringify(c.column)}:{%'`;
+  const [from, where] = changes(c.child).split(" WHERE ");
+  const [parentFrom, parentWhere] = changes(c.parent).split(" WHERE ");
+  const parentKinds = "ch.kind IN ('insert', 'delete')";
+  const dropKinds = c.byNumber ? "ch.kind IN ('insert', 'delete')" : `(ch.kind <> 'update' OR ${columnChanged})`;
+  const addKinds = c.byNumber
+    ? "ch.kind = 'insert'"
+    : `(ch.kind = 'insert' OR (ch.kind = 'update' AND ${columnChanged}))`;
   const childOrdering = hasOrdering(c.child) ? "c.ordering = ch.ordering" : "ch.ordering = 0";
   const parentJoin = c.byNumber ? "c.tid = ch.key_number" : `c.\`${c.column}\` = ch.imdb_key`;
   const refJoin = c.byNumber ? "r.key_number = ch.key_number" : "r.ref_key = ch.imdb_key";
-  const [from, where] = changes(c.child).split(" WHERE ");
-  const [parentFrom, parentWhere] = parentChanges.split(" WHERE ");
+  const upsert = "ON DUPLICATE KEY UPDATE ref_key = VALUES(ref_key)";
   return [
-    `DELETE r FROM etl_quality_rows r JOIN ${from} ON r.check_name = ? AND r.key_number = ch.key_number AND r.ordering = ch.ordering WHERE ${where}`,
-    `DELETE r FROM etl_quality_rows r JOIN ${parentFrom} ON r.check_name = ? AND ${refJoin} WHERE ${parentWhere}`,
-    `${insertRows} SELECT ${rowColumns(c)} FROM ${from} JOIN \`${c.child}\` c ON c.tid = ch.key_number AND ${childOrdering} WHERE ${where} AND ch.kind <> 'delete' AND ${missingCondition(c)} ON DUPLICATE KEY UPDATE ref_key = VALUES(ref_key)`,
-    `${insertRows} SELECT ${rowColumns(c)} FROM ${parentFrom} JOIN \`${c.child}\` c ON ${parentJoin} WHERE ${parentWhere} AND ${missingCondition(c)} ON DUPLICATE KEY UPDATE ref_key = VALUES(ref_key)`,
+    `DELETE r FROM etl_quality_rows r JOIN ${from} ON r.check_name = ? AND r.key_number = ch.key_number AND r.ordering = ch.ordering WHERE ${where} AND ${dropKinds}`,
+    `DELETE r FROM etl_quality_rows r JOIN ${parentFrom} ON r.check_name = ? AND ${refJoin} WHERE ${parentWhere} AND ${parentKinds}`,
+    `${insertRows} SELECT ${rowColumns(c)} FROM ${from} JOIN \`${c.child}\` c ON c.tid = ch.key_number AND ${childOrdering} WHERE ${where} AND ${addKinds} AND ${missingCondition(c)} ${upsert}`,
+    `${insertRows} SELECT ${rowColumns(c)} FROM ${parentFrom} JOIN \`${c.child}\` c ON ${parentJoin} WHERE ${parentWhere} AND ${parentKinds} AND ${missingCondition(c)} ${upsert}`,
   ];
 }
 
