@@ -366,13 +366,13 @@ async function recordLostNode(
 async function checkQuality(ctx: RunContext, tables: TableName[]): Promise<void> {
   const { run, pool, log } = ctx;
   if (run.mode === "verify" || tables.length === 0) return;
-  const [rows] = await pool.query<RowDataPacket[]>(
-    "SELECT COUNT(*) AS n FROM etl_run_tables WHERE run_id = ? AND (inserted + updated + deleted > 0 OR (? AND status = 'succeeded'))",
-    [run.id, run.mode === "first-run"],
-  );
-  if (Number(rows[0]?.n ?? 0) === 0) return;
   const started = performance.now();
   try {
+    const [rows] = await pool.query<RowDataPacket[]>(
+      "SELECT COUNT(*) AS n FROM etl_run_tables WHERE run_id = ? AND (inserted + updated + deleted > 0 OR (? AND status = 'succeeded'))",
+      [run.id, run.mode === "first-run"],
+    );
+    if (Number(rows[0]?.n ?? 0) === 0) return;
     const results = await runQualityChecks(pool, { runId: run.id, upTo: run.id });
     const seconds = Number(((performance.now() - started) / 1000).toFixed(3));
     const found = Object.fromEntries(results.map((r) => [r.name, r.rows]));
