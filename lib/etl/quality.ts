@@ -232,12 +232,15 @@ async function checkAll(connection: PoolConnection, options: RunChecksOptions): 
   const state = new Map(stateRows.map((r) => [String(r.check_name), Number(r.as_of_run)]));
   const horizon = await horizons(connection);
   const results: QualityResult[] = [];
+  // Checks brought up to date by the same run share the question of which tables changed since.
+  const changedSince = new Map<number, Set<string>>();
   for (const c of qualityChecks) {
     const started = performance.now();
     const asOf = state.get(c.name);
     let method: QualityResult["method"] = "full";
     if (!options.full && asOf !== undefined && asOf <= options.upTo) {
-      const changed = await changedTables(connection, asOf, options.upTo);
+      const changed = changedSince.get(asOf) ?? (await changedTables(connection, asOf, options.upTo));
+      changedSince.set(asOf, changed);
       const logged = [c.child, c.parent].every((t) => (horizon.get(t) ?? 0) <= asOf);
       if (!changed.has(c.child) && !changed.has(c.parent)) method = "carried";
       else if (logged) method = "incremental";
