@@ -24,6 +24,24 @@ export function ImdbFreshness() {
 
   if (failed) return <p className="text-sm text-slate-500">The check could not run.</p>;
   if (!files) return <p className="text-sm text-slate-500">Asking IMDb…</p>;
+  const newest = files
+    .flatMap((f) => (f.state !== "unknown" && f.lastModified ? [new Date(f.lastModified)] : []))
+    .filter((d) => !Number.isNaN(d.getTime()))
+    .sort((a, b) => b.getTime() - a.getTime())[0];
+  return (
+    <>
+      {newest ? (
+        <p className="mb-2 text-sm" data-testid="imdb-newest">
+          IMDb&apos;s newest file: {newest.toUTCString()} (
+          {Math.max(0, Math.floor((Date.now() - newest.getTime()) / 3_600_000))} hours old).
+        </p>
+      ) : null}
+      <FilesTable files={files} />
+    </>
+  );
+}
+
+function FilesTable({ files }: { files: Freshness[] }) {
   return (
     <TableWrap label="IMDb files">
       <thead>

@@ -7,6 +7,7 @@ const items = [
   { href: "/changes", label: "Changes" },
   { href: "/genres", label: "Genres" },
   { href: "/search", label: "Search" },
+  { href: "/quality", label: "Quality" },
   { href: "/settings", label: "Settings" },
 ];
 

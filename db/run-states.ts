@@ -69,3 +69,28 @@ export type TableStage = TimedStage | "pending" | "locate" | "skipped" | "done" 
 /** What an incremental sync did to one row, as kept in its change log (`etl_changes`). */
 export const changeKinds = ["insert", "update", "delete"] as const;
 export type ChangeKind = (typeof changeKinds)[number];
+
+/**
+ * What a notification tells (lib/notify): a run that failed, one that succeeded (only when the settings ask for
+ * it), a verify that found drift, a mirror with no successful sync for STALE_AFTER_HOURS, a schedule tick that
+ * could not start its run, and the Settings page's test.
+ */
+export const notifyEvents = [
+  "run.failed",
+  "run.succeeded",
+  "run.drift",
+  "mirror.stale",
+  "schedule.failed",
+  "test",
+] as const;
+export type NotifyEvent = (typeof notifyEvents)[number];
+export const deliveryOutcomes = ["delivered", "failed"] as const;
+export type DeliveryOutcome = (typeof deliveryOutcomes)[number];
+
+/** Levels of a run's own log lines (etl_run_log), as pino names them. */
+export const runLogLevels = ["debug", "info", "warn", "error"] as const;
+export type RunLogLevel = (typeof runLogLevels)[number];
+
+/** How a data-quality check was counted: every row (full), or the rows a run touched with the rest carried forward. */
+export const qualityMethods = ["full", "incremental", "carried"] as const;
+export type QualityMethod = (typeof qualityMethods)[number];

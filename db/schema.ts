@@ -37,8 +37,12 @@ import {
 } from "drizzle-orm/mysql-core";
 import {
   changeKinds,
+  deliveryOutcomes,
   driftKinds,
   firingOutcomes,
+  notifyEvents,
+  qualityMethods,
+  runLogLevels,
   runModes,
   runStatuses,
   scheduleModes,
@@ -447,3 +451,105 @@ export const etlHistoryHorizon = mysqlTable("etl_history_horizon", {
   tableName: varchar("table_name", { length: 32 }).notNull().primaryKey(),
   afterRun: int("after_run", { unsigned: true }).notNull(),
 });
+
+/**
+ * Notification settings edited on the Settings page: one row (id 1). The webhook URLs here and those in
+ * NOTIFY_URLS both get every notification.
+ */
+export const notifySettings = mysqlTable("notify_settings", {
+  id: tinyint("id", { unsigned: true }).primaryKey(),
+  /** Webhook URLs, one per line. */
+  urls: text("urls").notNull(),
+  /** Whether a run that succeeded is notified too (`run.succeeded`); failures always are. */
+  onSuccess: boolean("on_success").notNull().default(false),
+  updatedAt: datetime("updated_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
+});
+
+/**
+ * The last notifications sent, one row per webhook and event with its outcome. `target` is the URL's scheme and
+ * host only: the path of a Slack or Mattermost webhook is its secret.
+ */
+export const notifyDeliveries = mysqlTable(
+  "notify_deliveries",
+  {
+    id: bigint("id", { mode: "number", unsigned: true }).autoincrement().primaryKey(),
+    event: mysqlEnum("event", notifyEvents).notNull(),
+    runId: int("run_id", { unsigned: true }),
+    target: varchar("target", { length: 255 }).notNull(),
+    outcome: mysqlEnum("outcome", deliveryOutcomes).notNull(),
+    /** The HTTP status of the last try (null: no answer). */
+    httpStatus: smallint("http_status", { unsigned: true }),
+    attempts: tinyint("attempts", { unsigned: true }).notNull(),
+    error: varchar("error", { length: 512 }),
+    text: varchar("text", { length: 1024 }).notNull(),
+    sentAt: datetime("sent_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
+  },
+  (t) => [index("notify_deliveries_run").on(t.runId)],
+);
+
+/**
+ * One row per stale period (keyed by the last successful run before it; 0 when none): the first process to
+ * insert it sends `mirror.stale`, so a mirror watched by several console instances is reported once.
+ */
+export const notifyStaleAlerts = mysqlTable("notify_stale_alerts", {
+  lastSuccessRunId: int("last_success_run_id", { unsigned: true }).primaryKey(),
+  sentAt: datetime("sent_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
+});
+
+/** A run's own log lines (the engine's, with their level), kept with the run. */
+export const etlRunLog = mysqlTable(
+  "etl_run_log",
+  {
+    id: bigint("id", { mode: "number", unsigned: true }).autoincrement().primaryKey(),
+    runId: int("run_id", { unsigned: true }).notNull(),
+    at: datetime("at", { mode: "date", fsp: 3 }).notNull(),
+    level: mysqlEnum("level", runLogLevels).notNull(),
+    tableName: varchar("table_name", { length: 32 }),
+    message: varchar("message", { length: 1024 }).notNull(),
+    /** The line's other fields as JSON text. */
+    details: text("details"),
+  },
+  (t) => [index("etl_run_log_run").on(t.runId, t.id)],
+);
+
+/**
+ * Data-quality checks (lib/etl/quality.ts): the rows each check finds, kept so that after an incremental run
+ * only the rows the run touched are checked again and the rest carried forward. `ref_key` is the key that is
+ * missing from the table the check names.
+ */
+export const etlQualityRows = mysqlTable(
+  "etl_quality_rows",
+  {
+    checkName: varchar("check_name", { length: 40 }).notNull(),
+    keyNumber: int("key_number", { unsigned: true }).notNull(),
+    ordering: smallint("ordering", { unsigned: true }).notNull().default(0),
+    refKey: varchar("ref_key", { length: 12 }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.checkName, t.keyNumber, t.ordering] }),
+    index("etl_quality_rows_ref").on(t.checkName, t.refKey),
+  ],
+);
+
+/** Per check: the run whose changes etl_quality_rows includes (every earlier run's too). */
+export const etlQualityState = mysqlTable("etl_quality_state", {
+  checkName: varchar("check_name", { length: 40 }).notNull().primaryKey(),
+  asOfRun: int("as_of_run", { unsigned: true }).notNull(),
+});
+
+/** Each check's count after a run (or on demand: run_id NULL), how it was counted and what it cost. */
+export const etlQualityResults = mysqlTable(
+  "etl_quality_results",
+  {
+    id: bigint("id", { mode: "number", unsigned: true }).autoincrement().primaryKey(),
+    runId: int("run_id", { unsigned: true }),
+    checkName: varchar("check_name", { length: 40 }).notNull(),
+    rows: bigint("rows", { mode: "number", unsigned: true }).notNull(),
+    /** Up to five of the missing keys, as a JSON array. */
+    examples: varchar("examples", { length: 255 }).notNull(),
+    method: mysqlEnum("method", qualityMethods).notNull(),
+    seconds: decimal("seconds", { precision: 10, scale: 3, mode: "number" }).notNull(),
+    checkedAt: datetime("checked_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
+  },
+  (t) => [index("etl_quality_results_check").on(t.checkName, t.id), index("etl_quality_results_run").on(t.runId)],
+);

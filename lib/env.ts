@@ -86,6 +86,15 @@ const schema = z.object({
   CONSOLE_SCHEDULER: withDefault(z.enum(["on", "off"]), "on"),
   /** How often a scheduler re-reads the stored schedule, so an edit on one instance reaches the others. */
   SCHEDULE_POLL_SECONDS: withDefault(z.coerce.number().positive(), 15),
+  /**
+   * Webhooks that get a JSON POST when a run fails (and more: docs/operations.md), comma-separated. The list on
+   * the Settings page applies as well. Only their scheme and host are ever logged.
+   */
+  NOTIFY_URLS: optional(z.string()),
+  /** The console's public address, e.g. https://imdb.example.org: notifications link to the run's page. */
+  CONSOLE_URL: optional(z.string().url()),
+  /** The mirror is stale after this many hours without a successful sync (a banner, and `mirror.stale`). */
+  STALE_AFTER_HOURS: withDefault(z.coerce.number().positive(), 36),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -37,6 +37,7 @@ import {
   floorSteps,
   formatHistoryCost,
   formatKeyIndexCost,
+  formatQualityCost,
   formatStageSeconds,
   formatSteps,
   formatTableSeconds,
@@ -45,6 +46,7 @@ import {
   medianFloor,
   medianStep,
   peakRssTargetBytes,
+  type QualityCost,
   type StepResult,
   syncStep,
 } from "./bench/report";
@@ -231,6 +233,10 @@ async function measure(run: Run, label = ""): Promise<StepResult> {
       step.problems.push(`history not measured: ${error.message}`);
       return undefined;
     });
+    step.quality = await qualityCost(result.summary.id).catch((error: Error) => {
+      step.problems.push(`data-quality checks not measured: ${error.message}`);
+      return undefined;
+    });
     savePartial(step);
     return step;
   } catch (error) {
@@ -263,6 +269,24 @@ async function historyWritten(runId: number): Promise<{ rows: number; bytes: num
     );
     const [row] = rows as { n: number; bytes: number }[];
     return { rows: Number(row?.n ?? 0), bytes: Number(row?.bytes ?? 0) };
+  });
+}
+/** The data-quality checks a run ran at its end (lib/quality/checks.ts): undefined when it ran none. */
+async function qualityCost(runId: number): Promise<QualityCost | undefined> {
+  return onServer(benchUrl, async (c) => {
+    const [rows] = await c.query(
+      "SELECT check_name AS name, `rows`, method, seconds FROM bench.etl_quality_results WHERE run_id = ?",
+      [runId],
+    );
+    const found = rows as { name: string; rows: number; method: string; seconds: string }[];
+    if (found.length === 0) return undefined;
+    const methods: Record<string, number> = {};
+    for (const r of found) methods[r.method] = (methods[r.method] ?? 0) + 1;
+    return {
+      seconds: found.reduce((sum, r) => sum + Number(r.seconds), 0),
+      methods,
+      rows: Object.fromEntries(found.map((r) => [r.name, Number(r.rows)])),
+    };
   });
 }
 const firstBuild: Run = {
@@ -390,6 +414,7 @@ console.log(`\nchange history\n${formatHistoryCost(historyOn, historyOff, change
 console.log(
   `\nwhere the time of "${onePercent.step}" went (median run), per table and stage\n${formatStageSeconds(historyOn)}`,
 );
+console.log(`\ndata-quality checks (inside each run's seconds)\n${formatQualityCost(steps)}`);
 if (queryResults) {
   console.log(
     `\nqueries on IMDb's keys (median of 5 after a warm-up; reference schema loaded in ${queryResults.referenceSeconds.toFixed(1)} s)\n${formatQueries(queryResults.run.results)}`,

@@ -18,6 +18,7 @@ import { executeRun, type ProgressEvent, settingsFromEnv } from "../lib/etl/pipe
 import { describeSource } from "../lib/etl/source";
 import { driftRows } from "../lib/etl/verify";
 import { logInThisThread } from "../lib/log";
+import { settleNotifications } from "../lib/notify";
 import type { RunSummary } from "../lib/run-record/record";
 import { assertReplaceConfirmed, createRun } from "../lib/runs/control";
 import { ReplaceNotConfirmedError, SyncBusyError } from "../lib/runs/errors";
@@ -193,6 +194,8 @@ async function main() {
 
 main()
   .then(async (code) => {
+    // The run's notification (sent in the background once the run was recorded) is delivered or gives up first.
+    await settleNotifications();
     await closePools();
     process.exit(code);
   })
@@ -200,6 +203,7 @@ main()
     const usageError = error instanceof UsageError || error instanceof ReplaceNotConfirmedError;
     const expected = usageError || error instanceof SyncBusyError;
     console.error(expected ? error.message : `etl: ${error.message}`);
+    await settleNotifications();
     await closePools().catch(() => {});
     process.exit(error instanceof SyncBusyError ? 3 : usageError ? 2 : 1);
   });

@@ -15,6 +15,7 @@ export const layers: string[][] = [
   ["lib/auth"], // sessions and the guard
   ["lib/queries", "lib/runs"], // read models; run control
   ["lib/etl"], // the engine
+  ["lib/notify", "lib/quality"], // notifications: webhooks for run ends, staleness and schedule failures; the data-quality checks
   ["lib/run-record"], // the record of a run: its states, guarded transitions, counters, the run summary
   ["lib/catalog"], // the IMDb files: tables, columns, keys, and the line a row reads back as
   ["lib/db"], // pool, migrations, the private server

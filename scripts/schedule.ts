@@ -38,6 +38,7 @@ async function main() {
     db: () => db,
     fixed,
     pollMs: env.SCHEDULE_POLL_SECONDS * 1000,
+    staleAfterHours: env.STALE_AFTER_HOURS,
     // The run executes in this process; the tick returns once it is queued, so a later tick that finds it
     // still running is recorded as skipped.
     start: async (schedule) => {

@@ -8,6 +8,7 @@ import { EmptyState, link, PageTitle, row, Section, TableWrap, td, tdNum, th, th
 import { requireLogin } from "@/lib/auth/session";
 import { tableNames } from "@/lib/catalog/datasets";
 import { env } from "@/lib/env";
+import { currentMirrorAge } from "@/lib/notify";
 import { changedRowsByRun, tableOverview } from "@/lib/queries/overview";
 import { activeRunId } from "@/lib/queries/runs";
 
@@ -15,11 +16,46 @@ export const dynamic = "force-dynamic";
 
 export default async function OverviewPage() {
   await requireLogin();
-  const [tables, changes, active] = await Promise.all([tableOverview(), changedRowsByRun(), activeRunId()]);
+  const [tables, changes, active, age] = await Promise.all([
+    tableOverview(),
+    changedRowsByRun(),
+    activeRunId(),
+    currentMirrorAge(),
+  ]);
   const empty = tables.every((t) => t.rows === 0);
+  const hoursOld = age.lastSuccessAt ? Math.floor((Date.now() - age.lastSuccessAt.getTime()) / 3_600_000) : null;
   return (
     <>
       <PageTitle title="IMDb Sync Console" subtitle="The IMDb datasets, mirrored into your database." />
+      {age.stale ? (
+        <div
+          role="alert"
+          aria-label="Stale mirror"
+          className="mb-6 rounded-lg border border-amber-400 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-600 dark:bg-amber-950 dark:text-amber-100"
+        >
+          The mirror is stale: no successful sync for {hoursOld} hours (more than STALE_AFTER_HOURS,{" "}
+          {age.staleAfterHours}). See{" "}
+          <Link className={link} href="/runs">
+            the run history
+          </Link>{" "}
+          for what failed.
+        </div>
+      ) : null}
+      <p className="mb-6 text-sm" data-testid="mirror-age">
+        {age.lastSuccessAt ? (
+          <>
+            Last successful sync:{" "}
+            <time dateTime={age.lastSuccessAt.toISOString()}>{formatDate(age.lastSuccessAt)}</time> ({hoursOld} hours
+            ago,{" "}
+            <Link className={link} href={`/runs/${age.lastSuccessRunId}`}>
+              run #{age.lastSuccessRunId}
+            </Link>
+            ).
+          </>
+        ) : (
+          "No successful sync yet."
+        )}
+      </p>
       {empty && !active ? (
         <div className="mb-8">
           <EmptyState>

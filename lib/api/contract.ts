@@ -6,9 +6,12 @@ import { z } from "zod";
 import { changeKinds, runModes, runStatuses, scheduleModes, webSources } from "@/db/run-states";
 import { tableNames } from "@/lib/catalog/datasets";
 import { env } from "@/lib/env";
+import { type Delivery, maxNotifyUrls, type NotificationOverview, urlProblem } from "@/lib/notify";
 import type { Freshness } from "@/lib/queries/freshness";
 import { titleTypes } from "@/lib/queries/genres";
 import type { Change, DatedChange, RatingPoint } from "@/lib/queries/history";
+import type { QualityReport } from "@/lib/queries/quality";
+import type { RunLogLine } from "@/lib/queries/run-log";
 import type { RunRow } from "@/lib/queries/runs";
 import type { SearchResponse as SearchResult } from "@/lib/queries/search";
 import { hasSearchWords } from "@/lib/queries/search-text";
@@ -156,6 +159,41 @@ export interface NameHistoryResponse {
 export interface ImdbStatusResponse {
   baseUrl: string;
   files: Freshness[];
+  /** When the last successful sync (not a verify) finished; null: never. */
+  lastSuccessAt: string | null;
+  /** No successful sync for more than `staleAfterHours` (STALE_AFTER_HOURS). */
+  stale: boolean;
+  staleAfterHours: number;
+}
+
+/** `PUT /api/notifications`: the webhooks stored on the Settings page (NOTIFY_URLS applies as well). */
+export const notificationSettingsSchema = z.object({
+  urls: z
+    .array(z.string().trim().min(1).max(2000))
+    .max(maxNotifyUrls, `at most ${maxNotifyUrls} webhooks`)
+    .superRefine((urls, context) => {
+      urls.forEach((url, index) => {
+        const problem = urlProblem(url);
+        if (problem) context.addIssue({ code: "custom", message: problem, path: [index] });
+      });
+    }),
+  onSuccess: z.boolean(),
+});
+export type NotificationSettingsRequest = z.input<typeof notificationSettingsSchema>;
+/** `GET /api/notifications` and the answer to `PUT`: both lists and the last deliveries. */
+export type NotificationsResponse = Json<NotificationOverview>;
+/** `POST /api/notifications/test`: the outcome per webhook. */
+export interface NotificationTestResponse {
+  deliveries: Delivery[];
+}
+
+/** `GET /api/quality` (and `POST`, which counts every check again first). */
+export type QualityResponse = Json<QualityReport>;
+
+/** `GET /api/runs/:id/log` */
+export interface RunLogResponse {
+  runId: number;
+  lines: Json<RunLogLine>[];
 }
 
 /** `PUT /api/schedule`: the stored schedule, run by every console instance (one firing per tick). */

@@ -12,6 +12,8 @@ import { type Db, getDb, getPool } from "../db";
 import { isConnectionLost, lostReason, nodeName, nodeUrls, otherAnsweringNode } from "../db/failover";
 import { env } from "../env";
 import { logger } from "../log";
+import { notifyRunEnd } from "../notify";
+import { runQualityChecks } from "../quality/checks";
 import { finishRun, holdRunLock, markRunning, runSummary, updateTable } from "../run-record/record";
 import { EtlError } from "./errors";
 import { fileFingerprint, forgetFingerprint, knownFile, rememberFingerprint } from "./fingerprint";
@@ -21,6 +23,7 @@ import { countersToRow, Heartbeat, type Tracked } from "./heartbeat";
 import { type HistorySettings, parseHistoryRetention, purgeHistory, raiseHorizon } from "./history";
 import { incrementalSync } from "./incremental";
 import { findKeptFile, keepFile, keptFolder } from "./kept-file";
+import { RunLog } from "./run-log";
 import type { Reject } from "./scan";
 import { locateFile, type SourceSettings } from "./source";
 import { emptyCounters, type TableCounters, type TableJob, timed } from "./table-job";
@@ -110,7 +113,8 @@ interface RunContext {
   hash: LineHasher;
   signal: AbortSignal;
   controller: AbortController;
-  log: ReturnType<typeof logger>;
+  /** The run's own log: the process's log, and etl_run_log beside the run. */
+  log: RunLog;
   /** Rejected lines so far in the whole run (MAX_REJECTS). */
   rejects: number;
   /** This mirror's folder of kept files. */
@@ -213,16 +217,18 @@ async function runTable(
   try {
     if (!(await syncTable(ctx, spec, counters, onReject, handOff))) {
       await updateTable(db, run.id, table, { ...countersToRow(counters), status: "skipped" });
+      log.info({ table }, counters.message ?? "table skipped");
       return;
     }
     counters.stage = "done";
     await beat.flush();
     await updateTable(db, run.id, table, { status: "succeeded" });
-    log.info({ table, ...counters }, "table synced");
+    const { inserted, updated, deleted, rejected, read, unchanged } = counters;
+    log.info({ table, read, inserted, updated, unchanged, deleted, rejected }, "table synced");
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     failures.push(`${table}: ${message}`);
-    log.error({ table, err: error }, "table failed");
+    log.error({ table, err: error }, `table failed: ${message}`);
     counters.stage = "failed";
     await beat.flush().catch(() => undefined);
     await updateTable(db, run.id, table, { status: "failed", error: message }).catch(() => undefined);
@@ -353,6 +359,31 @@ async function recordLostNode(
   return db;
 }
 
+/**
+ * The data-quality checks after a run that changed data (lib/quality/checks.ts): only the rows the run touched,
+ * the rest carried forward. A check that fails is logged, never a failure of the run: the next run's checks
+ * take in this run's changes as well.
+ */
+async function checkQuality(ctx: RunContext, tables: TableName[]): Promise<void> {
+  const { run, pool, log } = ctx;
+  if (run.mode === "verify" || tables.length === 0) return;
+  const started = performance.now();
+  try {
+    const [rows] = await pool.query<RowDataPacket[]>(
+      "SELECT COUNT(*) AS n FROM etl_run_tables WHERE run_id = ? AND (inserted + updated + deleted > 0 OR (? AND status = 'succeeded'))",
+      [run.id, run.mode === "first-run"],
+    );
+    if (Number(rows[0]?.n ?? 0) === 0) return;
+    const results = await runQualityChecks(pool, { runId: run.id, upTo: run.id });
+    const seconds = Number(((performance.now() - started) / 1000).toFixed(3));
+    const found = Object.fromEntries(results.map((r) => [r.name, r.rows]));
+    const methods = [...new Set(results.map((r) => r.method))].join(", ");
+    log.info({ seconds, methods, ...found }, "data-quality checks done");
+  } catch (err) {
+    log.warn({ err }, "data-quality checks failed; the next run checks this run's changes too");
+  }
+}
+
 /** Runs a queued run to its end and returns its summary. Never throws for a failed sync: the run records it. */
 export async function executeRun(databaseUrl: string, runId: number, options: ExecuteOptions = {}) {
   const db = getDb(databaseUrl);
@@ -379,7 +410,7 @@ async function execute(
   options: ExecuteOptions,
 ) {
   const runId = run.id;
-  const log = logger().child({ runId });
+  const log = new RunLog(db, runId, logger().child({ runId }));
   log.info({ mode: run.mode, source: run.source, tables: ordered }, "sync started");
 
   const controller = new AbortController();
@@ -406,6 +437,8 @@ async function execute(
   const failures: string[] = [];
   try {
     await runTables(ctx, beat, ordered, failures);
+    // With the heartbeat still beating: a full count at full size takes minutes.
+    if (!controller.signal.aborted && !beat.superseded) await checkQuality(ctx, ordered);
   } finally {
     await beat.stop();
   }
@@ -418,8 +451,11 @@ async function execute(
       if (controller.signal.aborted)
         await markNotRun(db, runId, (controller.signal.reason as Error | undefined)?.message);
       const { status, error } = outcome(controller.signal, failures);
-      await finishRun(db, runId, status, error);
+      await log.flush();
+      const ended = await finishRun(db, runId, status, error);
       log.info({ status, error }, "sync finished");
+      // After the run is recorded, in the background: a slow or failing webhook never holds up or fails a run.
+      if (ended) notifyRunEnd(db, runId);
       // After the finish, so the next sync may start meanwhile: the purge goes in short batches beside it.
       await purgeHistory(pool, settings.history).then(
         (purged) => Object.values(purged).some(Boolean) && log.info({ purged }, "history purged"),
@@ -427,8 +463,10 @@ async function execute(
       );
     } catch (error) {
       recordedBy = await recordLostNode(databaseUrl, runId, error, failures, options.nodes);
+      notifyRunEnd(recordedBy, runId);
     }
   }
+  await log.flush();
   const summary = await runSummary(recordedBy, runId);
   if (!summary) throw new Error(`Run #${runId} disappeared.`);
   return summary;

@@ -6,6 +6,7 @@ import { etlSources } from "../../db/schema";
 import { datasets, type TableName, tableNames } from "../catalog/datasets";
 import { type Db, getDb } from "../db";
 import { env } from "../env";
+import { mirrorAge } from "../notify";
 
 export type Freshness =
   | { table: TableName; state: "newer"; lastModified: string | null }
@@ -40,7 +41,18 @@ export async function imdbFreshness(db: Db, baseUrl: string, timeoutMs = 3000): 
   );
 }
 
-/** The answer of GET /api/imdb-status: IMDB_BASE_URL and each file's freshness there. */
-export async function imdbStatus(): Promise<{ baseUrl: string; files: Freshness[] }> {
-  return { baseUrl: env.IMDB_BASE_URL, files: await imdbFreshness(getDb(), env.IMDB_BASE_URL) };
+/**
+ * The answer of GET /api/imdb-status: IMDB_BASE_URL and each file's freshness there, and how old the mirror is
+ * (its last successful sync, stale past STALE_AFTER_HOURS).
+ */
+export async function imdbStatus() {
+  const db = getDb();
+  const [files, age] = await Promise.all([imdbFreshness(db, env.IMDB_BASE_URL), mirrorAge(db)]);
+  return {
+    baseUrl: env.IMDB_BASE_URL,
+    files,
+    lastSuccessAt: age.lastSuccessAt?.toISOString() ?? null,
+    stale: age.stale,
+    staleAfterHours: age.staleAfterHours,
+  };
 }

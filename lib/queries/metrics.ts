@@ -7,6 +7,7 @@ import { and, count, desc, eq, inArray, max, ne, type SQL } from "drizzle-orm";
 import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import { etlRuns, etlRunTables, finishedRunStatuses, runStatuses } from "@/db/schema";
 import { getDb } from "@/lib/db";
+import { latestQuality } from "./quality";
 import { tableSummaries } from "./tables";
 
 const counters = ["read", "inserted", "updated", "deleted", "rejected", "duplicates"] as const;
@@ -83,6 +84,16 @@ function createRegistry(): Registry {
     registers: [registry],
     async collect() {
       for (const t of await tableSummaries()) this.set({ table: t.table }, t.rows);
+    },
+  });
+  new Gauge({
+    name: "imdb_quality_rows",
+    help: "Rows each data-quality check found in its latest count (rows whose key is missing from the table the check names)",
+    labelNames: ["check"],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const c of (await latestQuality()).checks) this.set({ check: c.name }, c.rows);
     },
   });
   return registry;

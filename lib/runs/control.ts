@@ -8,6 +8,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { activeRunStatuses, etlRuns, etlRunTables, type RunMode } from "../../db/schema";
 import type { TableName } from "../catalog/datasets";
 import type { Db } from "../db";
+import { notifyRunEnd } from "../notify";
 import { finishRun, runLockName } from "../run-record/record";
 import { ReplaceNotConfirmedError, SyncBusyError } from "./errors";
 
@@ -39,7 +40,7 @@ export const staleAfterMs = 60_000;
 export async function failStaleRuns(db: Db): Promise<void> {
   for (const run of await activeRuns(db)) {
     const why = await whyDead(db, run);
-    if (why) await finishRun(db, run.id, "failed", why);
+    if (why && (await finishRun(db, run.id, "failed", why))) notifyRunEnd(db, run.id);
   }
 }
 

@@ -7,6 +7,7 @@
 import { Cron } from "croner";
 import type { Db } from "../db";
 import { logger } from "../log";
+import { checkStale, notifyScheduleFailed } from "../notify";
 import { SyncBusyError } from "./errors";
 import { claimTick, dueTick, readSchedule, recordFiring, type Schedule, type ScheduleKey } from "./schedule";
 
@@ -17,10 +18,12 @@ export interface SchedulerOptions {
   /** The database, asked for at each use: after a failover (lib/db/failover.ts) it is another node's. */
   db: () => Db;
   start: StartScheduledRun;
-  /** How often the stored schedule is re-read; ignored with a fixed schedule. */
+  /** How often the stored schedule is re-read (not with a fixed schedule) and staleness checked. */
   pollMs: number;
   /** A schedule given by the caller (`npm run schedule -- "<expression>"`) instead of the stored one. */
   fixed?: Schedule;
+  /** Past this many hours without a successful sync, `mirror.stale` is sent (once per stale period). */
+  staleAfterHours?: number;
 }
 
 export class Scheduler {
@@ -38,16 +41,25 @@ export class Scheduler {
    * poll tries again, and the console starts either way.
    */
   async start(): Promise<void> {
-    if (!this.options.fixed) {
-      this.poll = setInterval(() => void this.refreshOrLog(), this.options.pollMs);
-      this.poll.unref();
-    }
+    this.poll = setInterval(() => void this.refreshOrLog(), this.options.pollMs);
+    this.poll.unref();
     await this.refreshOrLog();
   }
 
   private async refreshOrLog(): Promise<void> {
-    await this.refresh().catch((error: Error) =>
-      logger().warn({ err: error }, "schedule: could not read the schedule"),
+    if (!this.options.fixed) {
+      await this.refresh().catch((error: Error) =>
+        logger().warn({ err: error }, "schedule: could not read the schedule"),
+      );
+    }
+    await this.checkStale();
+  }
+
+  /** Whether the mirror went stale: the first process to notice sends `mirror.stale`, once per stale period. */
+  private async checkStale(): Promise<void> {
+    if (this.options.staleAfterHours === undefined) return;
+    await checkStale(this.options.db(), this.options.staleAfterHours).catch((error: Error) =>
+      logger().warn({ err: error }, "schedule: could not check whether the mirror is stale"),
     );
   }
 
@@ -96,6 +108,7 @@ export class Scheduler {
         } else {
           await recordFiring(db, firingId, "failed", undefined, (error as Error).message);
           log.error({ err: error }, "scheduled sync could not start");
+          notifyScheduleFailed(db, dueAt, (error as Error).message);
         }
       }
     } catch (error) {

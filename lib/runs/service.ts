@@ -12,6 +12,7 @@ import { databaseUrl, getDb } from "../db";
 import { ensureAnsweringNode } from "../db/failover";
 import { env } from "../env";
 import { logger } from "../log";
+import { notifyRunEnd } from "../notify";
 import { finishRun } from "../run-record/record";
 import { assertReplaceConfirmed, createRun, type RunTrigger, requestCancel } from "./control";
 import { type Schedule, type ScheduleOverview, saveSchedule, scheduleOverview } from "./schedule";
@@ -59,8 +60,9 @@ export async function startSync(request: StartSync, trigger: RunTrigger = "web")
     logger().error({ runId, message }, "sync worker failed");
     // finishRun only ends a run that is still queued or running (guarded in SQL). Through a node that
     // answers: the worker may have failed because its node stopped answering.
-    const recordOn = await ensureAnsweringNode().catch(() => url);
-    await finishRun(getDb(recordOn), runId, "failed", message).catch(() => undefined);
+    const recordOn = getDb(await ensureAnsweringNode().catch(() => url));
+    // Whoever records a run's end notifies it, once: here only when the worker could not record it itself.
+    if (await finishRun(recordOn, runId, "failed", message).catch(() => false)) notifyRunEnd(recordOn, runId);
   };
   worker.on("message", (message: { type: string; message?: string }) => {
     if (message.type === "done") settled = true;
@@ -88,6 +90,7 @@ export async function startWebScheduler(): Promise<Scheduler | undefined> {
   cache.imdbScheduler ??= new Scheduler({
     db: () => getDb(),
     pollMs: env.SCHEDULE_POLL_SECONDS * 1000,
+    staleAfterHours: env.STALE_AFTER_HOURS,
     start: (schedule) =>
       startSync({ mode: schedule.mode, source: schedule.source, tables: schedule.tables }, "schedule"),
   });

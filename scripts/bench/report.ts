@@ -49,6 +49,8 @@ export interface StepResult {
   disk?: DiskGrowth;
   /** The change history the run wrote (etl_changes): rows, and bytes of keys and logged values. */
   history?: { rows: number; bytes: number };
+  /** The data-quality checks the run ran at its end (part of its seconds): their time, and how each counted. */
+  quality?: QualityCost;
   /** Seconds of each run when the step was run more than once (medianStep); `seconds` is their median. */
   samples?: number[];
 }
@@ -266,6 +268,37 @@ export function formatTableSeconds(floor: FloorResult, steps: StepResult[]): str
     }),
   ]);
   return textTable(header, rows);
+}
+
+export interface QualityCost {
+  seconds: number;
+  /** Checks per method: full (every row), incremental (the rows the run touched), carried (nothing to do). */
+  methods: Record<string, number>;
+  /** Rows each check found. */
+  rows: Record<string, number>;
+}
+
+/** The data-quality checks' share of each step that ran them. */
+export function formatQualityCost(steps: StepResult[]): string {
+  const header = ["step", "checks s", "step s", "share", "methods", "rows found"];
+  const rows = steps
+    .filter((s) => s.quality && Number.isFinite(s.seconds))
+    .map((s) => {
+      const q = s.quality as QualityCost;
+      const methods = Object.entries(q.methods)
+        .map(([m, n]) => `${n} ${m}`)
+        .join(", ");
+      const found = Object.values(q.rows).reduce((a, b) => a + b, 0);
+      return [
+        s.step,
+        q.seconds.toFixed(2),
+        s.seconds.toFixed(2),
+        `${((q.seconds / s.seconds) * 100).toFixed(1)} %`,
+        methods,
+        found.toLocaleString("en-US"),
+      ];
+    });
+  return rows.length > 0 ? textTable(header, rows) : "not measured";
 }
 
 /**

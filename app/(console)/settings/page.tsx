@@ -1,10 +1,12 @@
 import Link from "next/link";
 import { formatDate } from "@/components/format";
+import { NotifyForm } from "@/components/notify-form";
 import { ScheduleForm } from "@/components/schedule-form";
 import { EmptyState, link, PageTitle, row, Section, TableWrap, td, th } from "@/components/ui";
 import { requireLogin } from "@/lib/auth/session";
 import { tableNames } from "@/lib/catalog/datasets";
 import { env } from "@/lib/env";
+import { currentNotifications } from "@/lib/notify";
 import { currentSchedule } from "@/lib/runs/service";
 
 export const dynamic = "force-dynamic";
@@ -16,13 +18,13 @@ function inZone(at: Date, timeZone: string): string {
 
 export default async function SettingsPage() {
   await requireLogin();
-  const { schedule, next, firings } = await currentSchedule();
+  const [{ schedule, next, firings }, notifications] = await Promise.all([currentSchedule(), currentNotifications()]);
   const { updatedAt: _, ...editable } = schedule;
   return (
     <>
       <PageTitle
         title="Settings"
-        subtitle="The sync schedule, stored in the database: every console instance runs it, and each tick starts one run."
+        subtitle="The sync schedule and notifications, stored in the database: every console instance runs the schedule, and each tick starts one run."
       />
       <Section title="Schedule" id="schedule">
         <ScheduleForm
@@ -82,6 +84,56 @@ export default async function SettingsPage() {
           </TableWrap>
         ) : (
           <EmptyState>No tick has fired yet.</EmptyState>
+        )}
+      </Section>
+      <Section title="Notifications" id="notifications">
+        <NotifyForm
+          initial={{ urls: notifications.urls, onSuccess: notifications.onSuccess }}
+          envTargets={notifications.envTargets}
+        />
+      </Section>
+      <Section title="Recent deliveries" id="deliveries">
+        {notifications.deliveries.length > 0 ? (
+          <TableWrap label="Recent deliveries">
+            <thead>
+              <tr>
+                <th className={th}>Sent</th>
+                <th className={th}>Event</th>
+                <th className={th}>Run</th>
+                <th className={th}>Webhook</th>
+                <th className={th}>Outcome</th>
+                <th className={th}>Message</th>
+              </tr>
+            </thead>
+            <tbody>
+              {notifications.deliveries.map((d) => (
+                <tr key={d.id} className={row} data-outcome={d.outcome}>
+                  <td className={`${td} whitespace-nowrap`}>
+                    <time dateTime={d.sentAt.toISOString()}>{formatDate(d.sentAt)}</time>
+                  </td>
+                  <td className={`${td} font-mono text-xs`}>{d.event}</td>
+                  <td className={td}>
+                    {d.runId ? (
+                      <Link className={link} href={`/runs/${d.runId}`}>
+                        #{d.runId}
+                      </Link>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
+                  <td className={`${td} font-mono text-xs`}>{d.target}</td>
+                  <td className={td}>
+                    {d.outcome === "delivered"
+                      ? `delivered (HTTP ${d.httpStatus}, try ${d.attempts})`
+                      : `failed after ${d.attempts} tries: ${d.error ?? ""}`}
+                  </td>
+                  <td className={td}>{d.text}</td>
+                </tr>
+              ))}
+            </tbody>
+          </TableWrap>
+        ) : (
+          <EmptyState>No notification sent yet.</EmptyState>
         )}
       </Section>
     </>

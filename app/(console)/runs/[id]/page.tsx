@@ -14,6 +14,7 @@ import { runChangesSchema, runIdSchema, sourceSchema } from "@/lib/api/contract"
 import { requireLogin } from "@/lib/auth/session";
 import { type TableName, tableNames } from "@/lib/catalog/datasets";
 import { runChanges } from "@/lib/queries/history";
+import { runLog } from "@/lib/queries/run-log";
 import { runById, runRejects } from "@/lib/queries/runs";
 
 export const dynamic = "force-dynamic";
@@ -38,7 +39,7 @@ export default async function RunPage({
   if (!run) notFound();
   const parsed = runChangesSchema.safeParse({ ...(await searchParams), limit: changesPageSize });
   const filter = parsed.success ? parsed.data : runChangesSchema.parse({ limit: changesPageSize });
-  const [rejects, changes] = await Promise.all([runRejects(run.id), runChanges(run.id, filter)]);
+  const [rejects, changes, log] = await Promise.all([runRejects(run.id), runChanges(run.id, filter), runLog(run.id)]);
   // The run's own counters (the log holds one row per counted change, unless the table's history is off).
   const changed = run.tables.filter((t) => t.inserted + t.updated + t.deleted > 0);
   const changesHref = (after?: string) =>
@@ -202,6 +203,46 @@ export default async function RunPage({
       ) : null}
       <Section title={`Rejected lines (${formatNumber(rejects.total)})`} id="rejects">
         <RunRejects rows={rejects.rows} total={rejects.total} />
+      </Section>
+      <Section title="Log" id="log">
+        {log.length > 0 ? (
+          <TableWrap label="Run log">
+            <thead>
+              <tr>
+                <th className={th}>Time</th>
+                <th className={th}>Level</th>
+                <th className={th}>Table</th>
+                <th className={th}>Message</th>
+              </tr>
+            </thead>
+            <tbody>
+              {log.map((line, index) => (
+                <tr key={`${line.at.toISOString()}-${index}`} className={row} data-level={line.level}>
+                  <td className={`${td} whitespace-nowrap`}>
+                    <time dateTime={line.at.toISOString()}>{line.at.toISOString().slice(11, 23)}</time>
+                  </td>
+                  <td className={`${td} font-mono text-xs`}>{line.level}</td>
+                  <td className={`${td} font-mono text-xs`}>{line.table ?? ""}</td>
+                  <td className={td}>
+                    {line.message}
+                    {line.details ? (
+                      <span className="block break-all font-mono text-xs text-slate-500">
+                        {JSON.stringify(line.details)}
+                      </span>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </TableWrap>
+        ) : (
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            No log lines kept for this run.{" "}
+            <Link className={link} href={`/api/runs/${run.id}/log`}>
+              As JSON
+            </Link>
+          </p>
+        )}
       </Section>
     </>
   );
