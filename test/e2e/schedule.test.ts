@@ -114,7 +114,7 @@ describe("schedules and several console instances", () => {
 
     await saveSchedule(page, { on: false, cron: "*/3 * * * * *", zone: "UTC" });
     await form(page).getByRole("status").getByText("Saved: the schedule is off.").waitFor();
-    await page.getByText("The schedule is off.").waitFor();
+    await page.getByText("The schedule is off.", { exact: true }).waitFor();
 
     const all = await firings();
     for (const f of all) expect(f.due.getUTCSeconds() % 3).toBe(0);
