@@ -8,7 +8,7 @@ import { EmptyState, link, PageTitle, row, Section, TableWrap, td, tdNum, th, th
 import { requireLogin } from "@/lib/auth/session";
 import { tableNames } from "@/lib/catalog/datasets";
 import { env } from "@/lib/env";
-import { currentMirrorAge } from "@/lib/notify";
+import { currentMirrorAge } from "@/lib/notify/staleness";
 import { changedRowsByRun, tableOverview } from "@/lib/queries/overview";
 import { activeRunId } from "@/lib/queries/runs";
 

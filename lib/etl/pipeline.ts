@@ -5,9 +5,9 @@
  * the others and fails.
  */
 import { and, eq, inArray } from "drizzle-orm";
-import type { Pool, RowDataPacket } from "mysql2/promise";
+import type { RowDataPacket } from "mysql2/promise";
 import { type EtlRun, etlRuns, etlRunTables, type FinishedRunStatus } from "../../db/schema";
-import { type DatasetSpec, datasets, isTableName, type TableName, tableNames } from "../catalog/datasets";
+import { type DatasetSpec, datasets, isTableName, type TableName } from "../catalog/datasets";
 import { type Db, getDb, getPool } from "../db";
 import { isConnectionLost, lostReason, nodeName, nodeUrls, otherAnsweringNode } from "../db/failover";
 import { env } from "../env";
@@ -20,71 +20,21 @@ import { fileFingerprint, forgetFingerprint, knownFile, rememberFingerprint } fr
 import { firstBuild } from "./first-build";
 import { type LineHasher, lineHasher } from "./hash";
 import { countersToRow, Heartbeat, type Tracked } from "./heartbeat";
-import { type HistorySettings, parseHistoryRetention, purgeHistory, raiseHorizon } from "./history";
+import { purgeHistory, raiseHorizon } from "./history";
 import { incrementalSync } from "./incremental";
 import { findKeptFile, keepFile, keptFolder } from "./kept-file";
 import { RunLog } from "./run-log";
 import type { Reject } from "./scan";
-import { locateFile, type SourceSettings } from "./source";
+import { type EngineSettings, settingsFromEnv, type TransactionBounds, transactionBounds } from "./settings";
+import { readersInFlight, readOrder, Slots, serverSlots, tablesInFlight } from "./slots";
+import { locateFile } from "./source";
 import { emptyCounters, type TableCounters, type TableJob, timed } from "./table-job";
 import { verifyTable } from "./verify";
-
-export interface EngineSettings {
-  chunkRows: number;
-  /** Largest LOAD DATA statement in bytes (split beyond); undefined: see maxStatementBytes. */
-  maxTxnBytes?: number;
-  /** Where each mirror's kept files live (kept-file.ts), one folder per database under it. */
-  keptDir: string;
-  deleteGuardShare: number;
-  maxRejects: number;
-  source: SourceSettings;
-  /** Per table: whether incremental runs log their changes, and how long the log is kept (HISTORY_RETENTION). */
-  history: HistorySettings;
-}
-
-export function settingsFromEnv(): EngineSettings {
-  return {
-    chunkRows: env.CHUNK_ROWS,
-    maxTxnBytes: env.MAX_TXN_BYTES,
-    keptDir: env.KEPT_DIR ?? `${env.DATA_DIR}/kept`,
-    deleteGuardShare: env.DELETE_GUARD_SHARE,
-    maxRejects: env.MAX_REJECTS,
-    history: parseHistoryRetention(env.HISTORY_RETENTION),
-    source: {
-      baseUrl: env.IMDB_BASE_URL,
-      downloadDir: env.DOWNLOAD_DIR ?? `${env.DATA_DIR}/downloads`,
-      localDir: env.IMDB_LOCAL_DIR,
-      timeoutMs: env.HTTP_TIMEOUT_MS,
-      retries: env.HTTP_RETRIES,
-      maxDownloadBytes: env.MAX_DOWNLOAD_BYTES,
-    },
-  };
-}
 
 export interface ProgressEvent {
   runId: number;
   table: TableName;
   counters: TableCounters;
-}
-
-interface TransactionBounds {
-  maxTxnBytes?: number;
-  fragmentBytes?: number;
-}
-
-/**
- * How big a sync's transactions may be. Loads are split at the configured size; else, on a Galera node, at
- * half its writeset limit (wsrep_max_ws_size: a larger transaction fails to replicate); else not at all. On a
- * Galera node a transaction that must stay whole (the apply) is replicated in fragments of the same size.
- */
-async function transactionBounds(pool: Pool, configured: number | undefined): Promise<TransactionBounds> {
-  const [rows] = await pool.query<RowDataPacket[]>(
-    "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('wsrep_on', 'wsrep_max_ws_size')",
-  );
-  const value = (name: string) => rows.find((r) => r.Variable_name === name)?.Value as string | undefined;
-  if (value("wsrep_on") !== "ON") return { maxTxnBytes: configured };
-  const bytes = configured ?? Math.floor(Number(value("wsrep_max_ws_size") ?? 2 ** 31) / 2);
-  return { maxTxnBytes: bytes, fragmentBytes: bytes };
 }
 
 /** Tables a stopped run never reached are marked skipped, so the run detail says why they have no counters. */
@@ -234,59 +184,6 @@ async function runTable(
     await updateTable(db, run.id, table, { status: "failed", error: message }).catch(() => undefined);
   } finally {
     beat.untrack(table);
-  }
-}
-
-/**
- * The tables in the order they are read: the largest files first (their real sizes), so that the small ones
- * fill the gaps beside them instead of the largest starting last and the run waiting on it alone.
- */
-const largestFirst: TableName[] = ["title_principals", "title_akas", "name_basics", "title_basics"];
-function readOrder(tables: TableName[]): TableName[] {
-  const rank = (table: TableName) => {
-    const index = largestFirst.indexOf(table);
-    return index === -1 ? largestFirst.length : index;
-  };
-  // A stable sort: the other tables keep their usual order after these.
-  return tableNames.filter((t) => tables.includes(t)).sort((a, b) => rank(a) - rank(b));
-}
-
-/** Tables in progress at most: two being read, and up to two whose server-side work runs or waits its turn. */
-const tablesInFlight = 4;
-/** Files read at once: one thread reads both, interleaved, while each waits on its inflating and the server. */
-const readersInFlight = 2;
-
-/**
- * Server-side steps that run at once. A first build's index builds and swaps go one at a time: each sorts a
- * whole table. An incremental run's applies go two at a time: each is one session's work on the server, and
- * one at a time they queued behind the largest table, so that the end of a run was the applies alone, one
- * after another, on one of the two cores.
- */
-function serverSlots(mode: EtlRun["mode"]): number {
-  return mode === "incremental" ? 2 : 1;
-}
-
-/** At most `size` holders at once; the others wait their turn in the order they asked. */
-class Slots {
-  private free: number;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(size: number) {
-    this.free = size;
-  }
-
-  /** Waits for a slot; the function returned gives it back. */
-  async take(): Promise<() => void> {
-    if (this.free > 0) this.free--;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    let given = false;
-    return () => {
-      if (given) return;
-      given = true;
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.free++;
-    };
   }
 }
 

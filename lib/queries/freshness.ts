@@ -6,7 +6,7 @@ import { etlSources } from "../../db/schema";
 import { datasets, type TableName, tableNames } from "../catalog/datasets";
 import { type Db, getDb } from "../db";
 import { env } from "../env";
-import { mirrorAge } from "../notify";
+import { mirrorAge } from "../notify/staleness";
 
 export type Freshness =
   | { table: TableName; state: "newer"; lastModified: string | null }

@@ -141,3 +141,26 @@ export function characterNames(characters: string | null | undefined): string[] 
 export function hasSearchWords(text: string): boolean {
   return imdbKey(text) !== undefined || wordsOf(text).length > 0;
 }
+
+/** A title's or person's popularity on a log scale, so that a hundredth of the votes is 2 points down, not nothing. */
+export const popularity = (votes: unknown) => Math.log10(Number(votes ?? 0) + 1);
+
+/** How well a text matches: the query's words and no other (3), all of them (2), every word as typed (1), with typos (0). */
+export function matchQuality(text: string | null, query: string, groups: string[][]): number {
+  if (!matchesAll(text, groups)) return -1;
+  if (sameWords(text, query)) return 3;
+  const words = new Set(wordsOf(text));
+  if (wordsOf(query).every((w) => words.has(w))) return 2;
+  return matchesExactly(text, groups) ? 1 : 0;
+}
+
+/** The best of the texts that match (the first of equals), or null. */
+export function bestMatch(texts: (string | null)[], query: string, groups: string[][]): string | null {
+  let best: string | null = null;
+  let quality = -1;
+  for (const text of texts) {
+    const q = matchQuality(text, query, groups);
+    if (q > quality) [best, quality] = [text, q];
+  }
+  return best;
+}

@@ -13,19 +13,19 @@
 import "server-only";
 import type { Pool, RowDataPacket } from "mysql2/promise";
 import { getPool } from "@/lib/db";
+import { type Budget, bounded, serverInfo } from "./search-budget";
 import {
+  bestMatch,
   booleanQuery,
   characterNames,
-  defaultTokenBounds,
   fold,
   imdbKey,
-  matchesAll,
   matchesExactly,
+  matchQuality,
+  popularity,
   sameWords,
   searchWords,
-  type TokenBounds,
   wordGroups,
-  wordsOf,
 } from "./search-text";
 
 export interface SearchTitle {
@@ -74,74 +74,6 @@ export interface SearchFilters {
 const candidateFactor = 3;
 /** A prefix match (for a query the index cannot hold, like "up") reads at most this many names in index order. */
 const prefixScan = 2000;
-
-/**
- * The longest one search statement may run. The full-text index costs about 15 µs per matching row (0.1× on
- * 2 busy cores): a word in a fifth of the titles (the generator's small vocabulary; "episode" at IMDb) would
- * take seconds. Past this a group comes back empty rather than hold a connection and a core.
- */
-export const searchStatementMs = 2000;
-
-interface ServerInfo {
-  bounds: TokenBounds;
-  mariadb: boolean;
-}
-const infoByPool = new WeakMap<Pool, Promise<ServerInfo>>();
-
-/** The server's full-text token bounds and kind, read once per pool. */
-function serverInfo(pool: Pool): Promise<ServerInfo> {
-  let info = infoByPool.get(pool);
-  if (!info) {
-    info = pool
-      .query<RowDataPacket[]>(
-        "SELECT @@innodb_ft_min_token_size AS min, @@innodb_ft_max_token_size AS max, VERSION() AS version",
-      )
-      .then(([rows]) => ({
-        bounds: {
-          min: Number(rows[0]?.min) || defaultTokenBounds.min,
-          max: Number(rows[0]?.max) || defaultTokenBounds.max,
-        },
-        mariadb: /mariadb/i.test(String(rows[0]?.version ?? "")),
-      }))
-      .catch(() => ({ bounds: defaultTokenBounds, mariadb: true }));
-    infoByPool.set(pool, info);
-  }
-  return info;
-}
-
-/**
- * The statement was stopped by its time limit: MariaDB's ER_STATEMENT_TIMEOUT, the same stop seen by a sort
- * (ER_FILSORT_ABORT "Sort aborted: … (max_statement_time exceeded)") or by InnoDB's full-text search (its
- * HA_ERR_ABORTED_BY_USER, "Unknown error 188"), ER_QUERY_INTERRUPTED; MySQL's ER_QUERY_TIMEOUT.
- */
-export function ranOutOfTime(error: unknown): boolean {
-  const { errno, message } = error as { errno?: number; message?: string };
-  if (errno === 1969 || errno === 3024 || errno === 188 || errno === 1317) return true;
-  return /max_statement_time|maximum statement execution time/i.test(String(message ?? ""));
-}
-
-/** Whether a statement of one search ran out of time (its typo pass is then not tried: it would too). */
-interface Budget {
-  timedOut: boolean;
-}
-
-/** A search statement bounded by searchStatementMs: its rows, or none when it ran out of time. */
-async function bounded(pool: Pool, sql: string, params: unknown[], budget: Budget): Promise<RowDataPacket[]> {
-  const { mariadb } = await serverInfo(pool);
-  const limited = mariadb
-    ? `SET STATEMENT max_statement_time = ${searchStatementMs / 1000} FOR ${sql}`
-    : sql.replace(/^\s*SELECT/i, `SELECT /*+ MAX_EXECUTION_TIME(${searchStatementMs}) */`);
-  try {
-    const [rows] = await pool.query<RowDataPacket[]>(limited, params);
-    return rows;
-  } catch (error) {
-    if (!ranOutOfTime(error)) throw error;
-    budget.timedOut = true;
-    return [];
-  }
-}
-
-const popularity = (votes: unknown) => Math.log10(Number(votes ?? 0) + 1);
 
 function titleFilterSql(filters: SearchFilters): { sql: string; params: (string | number)[] } {
   const parts: string[] = [];
@@ -217,26 +149,6 @@ async function titlesByName(pool: Pool, query: string, filters: SearchFilters, l
     [prefix, query, ...where.params, query, limit],
     budget,
   );
-}
-
-/** How well a text matches: the query's words and no other (3), all of them (2), every word as typed (1), with typos (0). */
-function matchQuality(text: string | null, query: string, groups: string[][]): number {
-  if (!matchesAll(text, groups)) return -1;
-  if (sameWords(text, query)) return 3;
-  const words = new Set(wordsOf(text));
-  if (wordsOf(query).every((w) => words.has(w))) return 2;
-  return matchesExactly(text, groups) ? 1 : 0;
-}
-
-/** The best of the texts that match (the first of equals), or null. */
-function bestMatch(texts: (string | null)[], query: string, groups: string[][]): string | null {
-  let best: string | null = null;
-  let quality = -1;
-  for (const text of texts) {
-    const q = matchQuality(text, query, groups);
-    if (q > quality) [best, quality] = [text, q];
-  }
-  return best;
 }
 
 function toTitle(row: RowDataPacket, query: string, groups: string[][], akas: Map<number, string[]>): SearchTitle {

@@ -7,7 +7,8 @@
 import { Cron } from "croner";
 import type { Db } from "../db";
 import { logger } from "../log";
-import { checkStale, notifyScheduleFailed } from "../notify";
+import { notifyScheduleFailed } from "../notify";
+import { checkStale } from "../notify/staleness";
 import { SyncBusyError } from "./errors";
 import { claimTick, dueTick, readSchedule, recordFiring, type Schedule, type ScheduleKey } from "./schedule";
 

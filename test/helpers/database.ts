@@ -7,7 +7,7 @@ import { rm } from "node:fs/promises";
 import mysql from "mysql2/promise";
 import { migrateDatabase } from "../../lib/db/migrate";
 import { keptFolder } from "../../lib/etl/kept-file";
-import { settingsFromEnv } from "../../lib/etl/pipeline";
+import { settingsFromEnv } from "../../lib/etl/settings";
 
 export interface TestDatabase {
   url: string;

@@ -3,7 +3,8 @@
 import type { RunMode } from "../../db/schema";
 import { type TableName, tableNames } from "../../lib/catalog/datasets";
 import { getDb } from "../../lib/db";
-import { type EngineSettings, executeRun, settingsFromEnv } from "../../lib/etl/pipeline";
+import { executeRun } from "../../lib/etl/pipeline";
+import { type EngineSettings, settingsFromEnv } from "../../lib/etl/settings";
 import { createRun } from "../../lib/runs/control";
 
 export async function sync(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ranOutOfTime } from "../../lib/queries/search";
+import { ranOutOfTime } from "../../lib/queries/search-budget";
 import {
   booleanQuery,
   characterNames,
