@@ -85,7 +85,20 @@ function needsRating(filter: GenreFilter): boolean {
   return filter.sort === "votes" || filter.sort === "rating" || filter.minVotes !== undefined;
 }
 
-function whereClause(filter: GenreFilter): { sql: string; params: (string | number)[] } {
+/** The title filters the genre page and search share: conditions on `b` (title_basics) and `r` (title_ratings). */
+export interface TitleFilter {
+  type?: string;
+  yearFrom?: number;
+  yearTo?: number;
+  minVotes?: number;
+  genre?: string;
+}
+
+/** A filter as SQL to append to a WHERE (each condition after an ` AND `), with its parameters. */
+export function titleFilterSql(
+  filter: TitleFilter,
+  extra: string[] = [],
+): { sql: string; params: (string | number)[] } {
   const parts: string[] = [];
   const params: (string | number)[] = [];
   const add = (clause: string, value: string | number | undefined) => {
@@ -97,8 +110,20 @@ function whereClause(filter: GenreFilter): { sql: string; params: (string | numb
   add("b.startYear >= ?", filter.yearFrom);
   add("b.startYear <= ?", filter.yearTo);
   add("r.numVotes >= ?", filter.minVotes);
-  if (filter.sort === "year") parts.push("b.startYear IS NOT NULL");
-  return { sql: parts.map((p) => ` AND ${p}`).join(""), params };
+  add(
+    "EXISTS (SELECT 1 FROM title_genres tg JOIN genres g ON g.genre_id = tg.genre_id WHERE tg.tid = b.tid AND g.genre_name = ?)",
+    filter.genre,
+  );
+  return { sql: [...parts, ...extra].map((p) => ` AND ${p}`).join(""), params };
+}
+
+function whereClause(filter: GenreFilter): { sql: string; params: (string | number)[] } {
+  // The genre itself is the page's join, not a filter here.
+  const { type, yearFrom, yearTo, minVotes } = filter;
+  return titleFilterSql(
+    { type, yearFrom, yearTo, minVotes },
+    filter.sort === "year" ? ["b.startYear IS NOT NULL"] : [],
+  );
 }
 
 /** A year range of a few decades at most: reading it through the startYear index beats scanning all ratings. */

@@ -13,6 +13,7 @@
 import "server-only";
 import type { Pool, RowDataPacket } from "mysql2/promise";
 import { getPool } from "@/lib/db";
+import { titleFilterSql } from "./genres";
 import { type Budget, bounded, serverInfo } from "./search-budget";
 import {
   bestMatch,
@@ -74,25 +75,6 @@ export interface SearchFilters {
 const candidateFactor = 3;
 /** A prefix match (for a query the index cannot hold, like "up") reads at most this many names in index order. */
 const prefixScan = 2000;
-
-function titleFilterSql(filters: SearchFilters): { sql: string; params: (string | number)[] } {
-  const parts: string[] = [];
-  const params: (string | number)[] = [];
-  const add = (clause: string, value: string | number | undefined) => {
-    if (value === undefined) return;
-    parts.push(clause);
-    params.push(value);
-  };
-  add("b.titleType = ?", filters.type);
-  add("b.startYear >= ?", filters.yearFrom);
-  add("b.startYear <= ?", filters.yearTo);
-  add("r.numVotes >= ?", filters.minVotes);
-  add(
-    "EXISTS (SELECT 1 FROM title_genres tg JOIN genres g ON g.genre_id = tg.genre_id WHERE tg.tid = b.tid AND g.genre_name = ?)",
-    filters.genre,
-  );
-  return { sql: parts.map((p) => ` AND ${p}`).join(""), params };
-}
 
 const titleColumns = `b.tid, b.tconst, b.primaryTitle, b.originalTitle, b.titleType, b.startYear,
   CAST(r.averageRating AS CHAR) AS averageRating, r.numVotes`;
