@@ -15,6 +15,15 @@ function answer(response: ServerResponse, status: number, body: ApiErrorBody, he
   response.end(JSON.stringify(body));
 }
 
+/** The path of a request's target; "/" for one that does not parse (it must not throw out of the server). */
+function pathOf(target: string | undefined): string {
+  try {
+    return new URL(target ?? "/", "http://console").pathname;
+  } catch {
+    return "/";
+  }
+}
+
 /** Bytes of headers and chunk framing a request may carry on its socket beyond its body limit. */
 const framingSlack = 64 * 1024;
 
@@ -27,7 +36,7 @@ const framingSlack = 64 * 1024;
  */
 function refusedLongBody(request: IncomingMessage, response: ServerResponse): boolean {
   if (!isStateChanging(request.method ?? "GET")) return false;
-  const limit = bodyLimit(new URL(request.url ?? "/", "http://console").pathname);
+  const limit = bodyLimit(pathOf(request.url));
   const tooLarge: ApiErrorBody = { code: "TOO_LARGE", message: `Request bodies here are limited to ${limit} bytes.` };
   const socket = request.socket;
   if (Number(request.headers["content-length"] ?? 0) > limit) {
@@ -40,8 +49,9 @@ function refusedLongBody(request: IncomingMessage, response: ServerResponse): bo
     bytes += chunk.length;
     if (bytes <= limit + framingSlack) return;
     socket.off("data", count);
-    if (!response.headersSent) answer(response, 413, tooLarge, { connection: "close" });
-    socket.destroy();
+    if (response.headersSent) return void socket.destroy();
+    answer(response, 413, tooLarge, { connection: "close" });
+    response.on("finish", () => socket.destroy());
   };
   socket.on("data", count);
   response.on("close", () => socket.off("data", count));
