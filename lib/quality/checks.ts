@@ -10,7 +10,7 @@
  * purge past the last check: etl_history_horizon says which), the check counts every row again.
  */
 import type { Pool, PoolConnection, RowDataPacket } from "mysql2/promise";
-import type { TableName } from "../catalog/datasets";
+import { datasets, hasOrdering, type TableName } from "../catalog/datasets";
 
 export interface QualityCheck {
   name: string;
@@ -97,7 +97,7 @@ export const qualityChecks: QualityCheck[] = [
 
 export const qualityCheckNames = qualityChecks.map((c) => c.name);
 
-const hasOrdering = (table: TableName) => table === "title_principals" || table === "title_akas";
+const ordered = (table: TableName) => hasOrdering(datasets[table]);
 
 /** The child rows (alias c) the check finds: their key is not in the parent table. */
 function missingCondition(c: QualityCheck): string {
@@ -107,7 +107,7 @@ function missingCondition(c: QualityCheck): string {
 
 /** The columns of etl_quality_rows, selected from the child row c. */
 function rowColumns(c: QualityCheck): string {
-  return `?, c.tid, ${hasOrdering(c.child) ? "c.ordering" : "0"}, c.\`${c.column}\``;
+  return `?, c.tid, ${ordered(c.child) ? "c.ordering" : "0"}, c.\`${c.column}\``;
 }
 
 const insertRows = "INSERT INTO etl_quality_rows (check_name, key_number, ordering, ref_key)";
@@ -141,7 +141,7 @@ export function touchedSql(c: QualityCheck) {
   const addKinds = c.byNumber
     ? "ch.kind = 'insert'"
     : `(ch.kind = 'insert' OR (ch.kind = 'update' AND ${columnChanged}))`;
-  const childOrdering = hasOrdering(c.child) ? "c.ordering = ch.ordering" : "ch.ordering = 0";
+  const childOrdering = ordered(c.child) ? "c.ordering = ch.ordering" : "ch.ordering = 0";
   const parentJoin = c.byNumber ? "c.tid = ch.key_number" : `c.\`${c.column}\` = ch.imdb_key`;
   const refJoin = c.byNumber ? "r.key_number = ch.key_number" : "r.ref_key = ch.imdb_key";
   const upsert = "ON DUPLICATE KEY UPDATE ref_key = VALUES(ref_key)";
