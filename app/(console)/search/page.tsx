@@ -17,8 +17,9 @@ import {
 } from "@/components/ui";
 import { searchSchema } from "@/lib/api/contract";
 import { requireLogin } from "@/lib/auth/session";
-import { listGenres, titleTypes } from "@/lib/queries/genres";
+import { listGenres } from "@/lib/queries/genres";
 import { type SearchResponse, search } from "@/lib/queries/search";
+import { TitleFilterFields } from "../title-filter-fields";
 
 export const dynamic = "force-dynamic";
 
@@ -31,41 +32,7 @@ function Filters({ params, genres }: { params: Record<string, string | undefined
         <span>Title, name, character or tt…/nm… key</span>
         <input name="q" type="search" defaultValue={params.q} className={`${input} w-80`} />
       </label>
-      <label className="flex flex-col gap-1 text-sm">
-        <span>Title type</span>
-        <select name="type" defaultValue={params.type ?? ""} className={input}>
-          <option value="">any</option>
-          {titleTypes.map((t) => (
-            <option key={t}>{t}</option>
-          ))}
-        </select>
-      </label>
-      <label className="flex flex-col gap-1 text-sm">
-        <span>From year</span>
-        <input
-          name="yearFrom"
-          type="number"
-          min={0}
-          max={9999}
-          defaultValue={params.yearFrom}
-          className={`${input} w-24`}
-        />
-      </label>
-      <label className="flex flex-col gap-1 text-sm">
-        <span>To year</span>
-        <input
-          name="yearTo"
-          type="number"
-          min={0}
-          max={9999}
-          defaultValue={params.yearTo}
-          className={`${input} w-24`}
-        />
-      </label>
-      <label className="flex flex-col gap-1 text-sm">
-        <span>Minimum votes</span>
-        <input name="minVotes" type="number" min={0} defaultValue={params.minVotes} className={`${input} w-28`} />
-      </label>
+      <TitleFilterFields values={params} years={{ min: 0, max: 9999 }} />
       <label className="flex flex-col gap-1 text-sm">
         <span>Genre</span>
         <select name="genre" defaultValue={params.genre ?? ""} className={input}>

@@ -17,7 +17,8 @@ import {
   withParams,
 } from "@/components/ui";
 import { requireLogin } from "@/lib/auth/session";
-import { type GenreFilter, genreTitles, titleTypes } from "@/lib/queries/genres";
+import { type GenreFilter, genreTitles } from "@/lib/queries/genres";
+import { TitleFilterFields } from "../../title-filter-fields";
 import { genreFilterSchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -27,41 +28,7 @@ const sortLabels = { votes: "Most votes", rating: "Highest rating", year: "Newes
 function Filters({ filter }: { filter: GenreFilter }) {
   return (
     <form className="mb-4 flex flex-wrap items-end gap-3" aria-label="Filter and sort titles">
-      <label className="flex flex-col gap-1 text-sm">
-        <span>Title type</span>
-        <select name="type" defaultValue={filter.type ?? ""} className={input}>
-          <option value="">any</option>
-          {titleTypes.map((t) => (
-            <option key={t}>{t}</option>
-          ))}
-        </select>
-      </label>
-      <label className="flex flex-col gap-1 text-sm">
-        <span>From year</span>
-        <input
-          name="yearFrom"
-          type="number"
-          min={1870}
-          max={2100}
-          defaultValue={filter.yearFrom}
-          className={`${input} w-24`}
-        />
-      </label>
-      <label className="flex flex-col gap-1 text-sm">
-        <span>To year</span>
-        <input
-          name="yearTo"
-          type="number"
-          min={1870}
-          max={2100}
-          defaultValue={filter.yearTo}
-          className={`${input} w-24`}
-        />
-      </label>
-      <label className="flex flex-col gap-1 text-sm">
-        <span>Minimum votes</span>
-        <input name="minVotes" type="number" min={0} defaultValue={filter.minVotes} className={`${input} w-28`} />
-      </label>
+      <TitleFilterFields values={filter} years={{ min: 1870, max: 2100 }} />
       <label className="flex flex-col gap-1 text-sm">
         <span>Sort by</span>
         <select name="sort" defaultValue={filter.sort} className={input}>
