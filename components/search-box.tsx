@@ -32,6 +32,8 @@ function suggestionsOf(answer: SearchResponse): Suggestion[] {
 /**
  * The top bar's search box: a plain form to /search (works without script), which suggests titles, people and
  * characters from `GET /api/search` as one types (after a short pause; an older answer never replaces a newer).
+ * With script it is an ARIA combobox (WAI-ARIA 1.2, list autocomplete): the focus stays in the input, the arrow
+ * keys move the active option (aria-activedescendant), Enter opens it, Escape closes the list.
  */
 export function SearchBox() {
   const router = useRouter();
@@ -89,7 +91,11 @@ export function SearchBox() {
           name="q"
           type="search"
           autoComplete="off"
+          role="combobox"
+          aria-autocomplete="list"
+          aria-expanded={shown}
           aria-controls={listId}
+          aria-activedescendant={shown && active >= 0 ? `${listId}-${active}` : undefined}
           placeholder="Search titles, people, characters"
           value={query}
           onChange={(event) => {
@@ -112,30 +118,33 @@ export function SearchBox() {
           className="w-64 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800"
         />
       </form>
-      <ul
+      <div
         id={listId}
+        role="listbox"
         aria-label="Suggestions"
         hidden={!shown}
         className="absolute right-0 z-20 mt-1 w-96 overflow-hidden rounded-md border border-slate-200 bg-white text-sm shadow-lg dark:border-slate-700 dark:bg-slate-900"
       >
         {items.map((item, index) => (
-          <li key={item.href + item.label} className={index === active ? "bg-slate-100 dark:bg-slate-800" : ""}>
-            <a
-              href={item.href}
-              aria-current={index === active ? "true" : undefined}
-              className="block px-3 py-2 hover:bg-slate-100 dark:hover:bg-slate-800"
-              onMouseDown={(event) => {
-                event.preventDefault();
-                setOpen(false);
-                router.push(item.href);
-              }}
-            >
-              <span className="font-medium">{item.label}</span>
-              {item.detail ? <span className="ml-2 text-slate-500 dark:text-slate-400">{item.detail}</span> : null}
-            </a>
-          </li>
+          // Chosen with the pointer or from the input's keys: the input keeps the focus throughout (tabIndex -1).
+          <div
+            key={item.href + item.label}
+            id={`${listId}-${index}`}
+            role="option"
+            tabIndex={-1}
+            aria-selected={index === active}
+            className={`block cursor-pointer px-3 py-2 hover:bg-slate-100 dark:hover:bg-slate-800 ${index === active ? "bg-slate-100 dark:bg-slate-800" : ""}`}
+            onMouseDown={(event) => {
+              event.preventDefault();
+              setOpen(false);
+              router.push(item.href);
+            }}
+          >
+            <span className="font-medium">{item.label}</span>
+            {item.detail ? <span className="ml-2 text-slate-500 dark:text-slate-400">{item.detail}</span> : null}
+          </div>
         ))}
-      </ul>
+      </div>
     </search>
   );
 }

@@ -25,6 +25,7 @@ import { incrementalSync } from "./incremental";
 import { findKeptFile, keepFile, keptFolder } from "./kept-file";
 import { RunLog } from "./run-log";
 import type { Reject } from "./scan";
+import { hasSearchIndex, markSearchForBuild, refreshSearchIndex, searchSourceTables } from "./search-index";
 import { type EngineSettings, settingsFromEnv, type TransactionBounds, transactionBounds } from "./settings";
 import { readersInFlight, readOrder, Slots, serverSlots, tablesInFlight } from "./slots";
 import { locateFile } from "./source";
@@ -71,6 +72,8 @@ interface RunContext {
   keptFolder: string;
   /** The bound on each transaction for this server (transactionBounds). */
   bounds: TransactionBounds;
+  /** Whether the schema has the search index to keep (hasSearchIndex). */
+  searchIndex: boolean;
 }
 
 /**
@@ -114,6 +117,7 @@ async function syncTable(
     handOff,
     fullCompare,
     history: { runId: run.id, track: settings.history[spec.table].track },
+    searchIndex: ctx.searchIndex,
   };
   if (run.mode === "verify") {
     await verifyTable(job, ctx.db, run.id);
@@ -134,6 +138,10 @@ async function syncTable(
   const { idsInOrder } = await (run.mode === "first-run" ? firstBuild(job) : incrementalSync(job));
   // A first build logs no rows: the table's past before it cannot be rebuilt from the log.
   if (run.mode === "first-run") await raiseHorizon(ctx.pool, spec.table, run.id);
+  // A table replaced whole: the search index is built again from all its sources at the run's end.
+  if (run.mode === "first-run" && ctx.searchIndex && searchSourceTables.includes(spec.table)) {
+    await markSearchForBuild(ctx.pool);
+  }
   await file.remember?.();
   if (fingerprint && counters.rejected === 0 && counters.deletesWithheld === 0) {
     // The kept file first: a fingerprint is only ever stored beside the file it describes.
@@ -281,6 +289,28 @@ async function checkQuality(ctx: RunContext, tables: TableName[]): Promise<void>
   }
 }
 
+/**
+ * The search index brought up to date with what the run wrote (lib/etl/search-index.ts). A failure is logged,
+ * never a failure of the run: the keys it noted stay, and the next run's refresh takes them in.
+ */
+async function refreshSearch(ctx: RunContext): Promise<void> {
+  const { run, pool, log, bounds, signal } = ctx;
+  if (!ctx.searchIndex) return;
+  try {
+    const done = await refreshSearchIndex(pool, { upTo: run.id, maxTxnBytes: bounds.maxTxnBytes, signal });
+    if (done.method !== "none") {
+      const { method, titles, people, casts, words } = done;
+      log.info(
+        { method, titles, people, casts, words, seconds: Number(done.seconds.toFixed(3)) },
+        "search index updated",
+      );
+    }
+  } catch (err) {
+    if (signal.aborted) return;
+    log.warn({ err }, "search index update failed; the next run takes in this run's changes");
+  }
+}
+
 /** Runs a queued run to its end and returns its summary. Never throws for a failed sync: the run records it. */
 export async function executeRun(databaseUrl: string, runId: number, options: ExecuteOptions = {}) {
   const db = getDb(databaseUrl);
@@ -328,6 +358,7 @@ async function execute(
     rejects: 0,
     keptFolder: keptFolder(settings.keptDir, databaseUrl),
     bounds: await transactionBounds(pool, settings.maxTxnBytes),
+    searchIndex: await hasSearchIndex(pool),
   };
   const onBeat = options.onProgress && ((tracked: Tracked) => options.onProgress?.({ runId, ...tracked }));
   const beat = new Heartbeat(db, runId, controller, options.heartbeatMs ?? 1000, onBeat);
@@ -335,6 +366,7 @@ async function execute(
   try {
     await runTables(ctx, beat, ordered, failures);
     // With the heartbeat still beating: a full count at full size takes minutes.
+    if (!controller.signal.aborted && !beat.superseded) await refreshSearch(ctx);
     if (!controller.signal.aborted && !beat.superseded) await checkQuality(ctx, ordered);
   } finally {
     await beat.stop();

@@ -11,6 +11,7 @@ import { createTemporaryLike } from "./indexes";
 import { LoadStream, RowBatch, streamingConnection } from "./load-stream";
 import type { MergeOutput } from "./merge";
 import type { ScannedRow } from "./scan";
+import { markDirtySql } from "./search-index";
 import {
   createKeyTableSql,
   deleteByKeysSql,
@@ -183,6 +184,7 @@ export class Staging implements MergeOutput {
     await main.beginTransaction();
     try {
       await this.logChanges(upserts, withDeletes);
+      await this.noteForSearch(upserts, withDeletes);
       if (withDeletes) await main.query(deleteByKeysSql(spec, spec.table, this.deletes));
       if (upserts) await main.query(upsertSql(spec, spec.table, this.stage));
       if (this.genres) {
@@ -216,6 +218,20 @@ export class Staging implements MergeOutput {
     await raiseHorizon(main, spec.table, history.runId - 1, true);
     if (upserts) await main.query(logStagedChangesSql(spec, spec.table, this.stage), [history.runId]);
     if (withDeletes) await main.query(logDeletedRowsSql(spec, spec.table, this.deletes), [history.runId]);
+  }
+
+  /** Notes the keys written for the search index's refresh at the run's end, in this same transaction. */
+  private async noteForSearch(upserts: boolean, withDeletes: boolean): Promise<void> {
+    const { spec, history } = this.job;
+    if (!this.job.searchIndex) return;
+    if (upserts) {
+      const sql = markDirtySql(spec, this.stage);
+      if (sql) await this.main.query(sql, [history.runId]);
+    }
+    if (withDeletes) {
+      const sql = markDirtySql(spec, this.deletes);
+      if (sql) await this.main.query(sql, [history.runId]);
+    }
   }
 
   /**

@@ -79,6 +79,8 @@ export interface TableJob {
   fullCompare?: boolean;
   /** The run applying the changes, and whether the table's changes are logged (etl_changes, history.ts). */
   history: { runId: number; track: boolean };
+  /** Whether the schema has the search index (migration 0014) whose refresh the apply notes keys for. */
+  searchIndex?: boolean;
 }
 
 /** Enters a stage and adds its wall time to the seconds counter the stage belongs to (db/run-states.ts). */

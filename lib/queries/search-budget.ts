@@ -1,41 +1,28 @@
 /**
- * Search statements bounded in time (search.ts): a word in a large share of the rows costs InnoDB's full-text
- * search about 15 µs per matching row, so each statement has a limit, and one that reaches it answers with no
- * rows rather than holding a connection and a core.
+ * Search statements bounded in time (search.ts): a search reads a word's rows most popular first and stops at
+ * its limit, but a filter few of them pass (a genre, a year) can make it read far down a common word's list, so
+ * each statement has a limit, and one that reaches it answers with no rows rather than hold a connection and a
+ * core.
  */
 import "server-only";
 import type { Pool, RowDataPacket } from "mysql2/promise";
-import { defaultTokenBounds, type TokenBounds } from "./search-text";
 
-/**
- * The longest one search statement may run. The full-text index costs about 15 µs per matching row (0.1× on
- * 2 busy cores): a word in a fifth of the titles (the generator's small vocabulary; "episode" at IMDb) would
- * take seconds. Past this a group comes back empty rather than hold a connection and a core.
- */
+/** The longest one search statement may run; past it a group comes back empty. */
 export const searchStatementMs = 2000;
 
 export interface ServerInfo {
-  bounds: TokenBounds;
   mariadb: boolean;
 }
 const infoByPool = new WeakMap<Pool, Promise<ServerInfo>>();
 
-/** The server's full-text token bounds and kind, read once per pool. */
+/** The server's kind (how a statement's time is limited), read once per pool. */
 export function serverInfo(pool: Pool): Promise<ServerInfo> {
   let info = infoByPool.get(pool);
   if (!info) {
     info = pool
-      .query<RowDataPacket[]>(
-        "SELECT @@innodb_ft_min_token_size AS min, @@innodb_ft_max_token_size AS max, VERSION() AS version",
-      )
-      .then(([rows]) => ({
-        bounds: {
-          min: Number(rows[0]?.min) || defaultTokenBounds.min,
-          max: Number(rows[0]?.max) || defaultTokenBounds.max,
-        },
-        mariadb: /mariadb/i.test(String(rows[0]?.version ?? "")),
-      }))
-      .catch(() => ({ bounds: defaultTokenBounds, mariadb: true }));
+      .query<RowDataPacket[]>("SELECT VERSION() AS version")
+      .then(([rows]) => ({ mariadb: /mariadb/i.test(String(rows[0]?.version ?? "")) }))
+      .catch(() => ({ mariadb: true }));
     infoByPool.set(pool, info);
   }
   return info;
@@ -43,7 +30,7 @@ export function serverInfo(pool: Pool): Promise<ServerInfo> {
 
 /**
  * The statement was stopped by its time limit: MariaDB's ER_STATEMENT_TIMEOUT, the same stop seen by a sort
- * (ER_FILSORT_ABORT "Sort aborted: … (max_statement_time exceeded)") or by InnoDB's full-text search (its
+ * (ER_FILSORT_ABORT "Sort aborted: … (max_statement_time exceeded)") or by a storage engine (its
  * HA_ERR_ABORTED_BY_USER, "Unknown error 188"), ER_QUERY_INTERRUPTED; MySQL's ER_QUERY_TIMEOUT.
  */
 export function ranOutOfTime(error: unknown): boolean {

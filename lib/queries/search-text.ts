@@ -1,72 +1,32 @@
 /**
- * The words of a search, as the server's FULLTEXT indexes see them (docs/search.md): pure functions, no
+ * The words of a search, as the search index (search_words, docs/search.md) holds them: pure functions, no
  * database. A query becomes groups of words that must all be present (word order and case do not matter);
- * each group is one typed word, and, when a search finds too little, its one-typo variants beside it.
- * Nothing a person types reaches the boolean full-text syntax as an operator: only letters and digits do.
+ * each group is one typed word, and, when a search finds too little, its one-typo variants beside it. Only letters and digits are words: nothing else a person types
+ * reaches SQL as anything but a bound value.
  */
+import { characterNames, fold, maxWordLength, wordsOf } from "../catalog/search-words";
 
-/**
- * InnoDB's default stopwords (information_schema.INNODB_FT_DEFAULT_STOPWORD): not in the index, so a
- * required one (`+the`) would make every search fail. They are left out of what must match.
- */
-export const innodbStopwords: ReadonlySet<string> = new Set(
-  "a about an are as at be by com de en for from how i in is it la of on or that the this to was what when where who will with und www".split(
-    " ",
-  ),
-);
-
-/** InnoDB's defaults (innodb_ft_min_token_size, innodb_ft_max_token_size); the server's own are read at run time. */
-export interface TokenBounds {
-  min: number;
-  max: number;
-}
-export const defaultTokenBounds: TokenBounds = { min: 3, max: 84 };
+export { characterNames, fold, wordsOf };
 
 /** A word of five letters or more may hold one typo (an edit) and still be found. */
 export const typoMinLength = 5;
 
-/** Lower case without accents: "Amélie" → "amelie" (the server's collation compares them equal anyway). */
-export function fold(text: string): string {
-  return text
-    .normalize("NFKD")
-    .replace(/\p{M}+/gu, "")
-    .toLowerCase();
-}
+/** At most this many words of a query are looked up (each is a lookup per candidate). */
+export const maxQueryWords = 8;
 
-/** The words of a text as the full-text parser splits them: runs of letters and digits, folded (`_` too separates words here, so it never reaches the index as part of a term). */
-export function wordsOf(text: string | null | undefined): string[] {
-  if (!text) return [];
-  return fold(text).match(/[\p{L}\p{N}]+/gu) ?? [];
-}
-
-export interface SearchWords {
-  /** Words the index holds (long enough, not a stopword): every one must match. */
-  indexed: string[];
-  /** Words the index cannot hold (stopwords, short words): used for ranking (an exact title), not matching. */
-  other: string[];
-}
-
-/** Splits a query into the words that must match and the ones the index does not hold. */
-export function searchWords(query: string, bounds: TokenBounds = defaultTokenBounds): SearchWords {
-  const indexed: string[] = [];
-  const other: string[] = [];
-  for (const word of new Set(wordsOf(query))) {
-    const length = [...word].length;
-    if (length > bounds.max) continue;
-    if (length < bounds.min || innodbStopwords.has(word)) other.push(word);
-    else indexed.push(word);
-  }
-  return { indexed, other };
+/** The distinct words of a query, at most maxQueryWords of them. */
+export function searchWords(query: string): string[] {
+  return [...new Set(wordsOf(query))].slice(0, maxQueryWords);
 }
 
 const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 
 /**
  * Every word one edit away (a letter deleted, inserted, replaced, or two neighbours swapped), of at least
- * `minLength` letters, without the word itself. For an eight-letter word about 620 words, most of which exist
- * nowhere: the index answers them as misses.
+ * `minLength` letters and at most the index's word length, without the word itself. For an eight-letter word
+ * about 620 words, most of which exist nowhere: one lookup finds the few that do (existingWords in search.ts).
  */
-export function oneEditVariants(word: string, minLength = defaultTokenBounds.min): string[] {
+export function oneEditVariants(word: string, minLength = 1): string[] {
   const letters = [...word];
   const out = new Set<string>();
   const n = letters.length;
@@ -82,19 +42,12 @@ export function oneEditVariants(word: string, minLength = defaultTokenBounds.min
     }
   }
   out.delete(word);
-  return [...out].filter((w) => [...w].length >= minLength);
+  return [...out].filter((w) => [...w].length >= minLength && [...w].length <= maxWordLength);
 }
 
-/** The groups of one search: each typed word, with its one-edit variants when `typos` and it is long enough. */
-export function wordGroups(indexed: string[], typos: boolean, bounds: TokenBounds = defaultTokenBounds): string[][] {
-  return indexed.map((word) =>
-    typos && [...word].length >= typoMinLength ? [word, ...oneEditVariants(word, bounds.min)] : [word],
-  );
-}
-
-/** The boolean-mode query: every group required, any word of a group will do (`+(a b c) +d`). */
-export function booleanQuery(groups: string[][]): string {
-  return groups.map((g) => (g.length === 1 ? `+${g[0]}` : `+(${g.join(" ")})`)).join(" ");
+/** The typo candidates of each word of a query: its one-edit variants when it is long enough, else none. */
+export function typoVariants(words: string[]): string[][] {
+  return words.map((word) => ([...word].length >= typoMinLength ? oneEditVariants(word) : []));
 }
 
 /** Whether a text holds a word of every group. */
@@ -123,18 +76,6 @@ export function imdbKey(query: string): { kind: "tt" | "nm"; id: number } | unde
   const match = /^(tt|nm)(\d{1,10})$/i.exec(query.trim());
   if (!match?.[1] || !match[2]) return undefined;
   return { kind: match[1].toLowerCase() as "tt" | "nm", id: Number(match[2]) };
-}
-
-/** The characters of a principal as IMDb lists them (`["James Bond","Narrator"]`), or the text itself. */
-export function characterNames(characters: string | null | undefined): string[] {
-  if (!characters) return [];
-  try {
-    const parsed: unknown = JSON.parse(characters);
-    if (Array.isArray(parsed)) return parsed.map(String);
-  } catch {
-    // not JSON: the text as it is
-  }
-  return [characters];
 }
 
 /** Whether a query has anything to search for: a key, or a letter or digit. */

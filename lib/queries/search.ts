@@ -1,32 +1,33 @@
 /**
  * Search over the mirror (docs/search.md): titles by any word of primaryTitle, originalTitle and their akas,
- * people by name, characters by the names in title_principals.characters. The words are found by the server's
- * FULLTEXT indexes (title_basics_search, title_akas_search, name_basics_search, title_principals_search), which
- * InnoDB keeps exact on every INSERT, UPDATE and DELETE of a sync; nothing here is rebuilt or cached.
+ * people by name, characters by the names in title_principals.characters. The words are looked up in the search
+ * index (search_words), which the engine keeps in step with every sync (lib/etl/search-index.ts): a word's rows
+ * are stored most popular first, so the top of a common word's list is read from its front.
  *
- * Ranking: a title or person whose words are exactly the query's comes first among equals; then popularity
- * (numVotes; a person's known-for titles' votes) on a log scale, so that a famous title beats look-alikes
- * that match as well or better but have a hundredth of its votes. A word of five letters or more may hold one
- * typo: when the words as typed find fewer than `limit` answers, the search runs again with each such word's
- * one-edit variants beside it (searchWords / wordGroups in search-text.ts).
+ * Ranking: SQL picks candidates by every word (any order) and a coarse popularity step; the finer rank here
+ * puts a title or person whose words are exactly the query's first among equals, then every word as typed, then
+ * the exact popularity (numVotes; a person's known-for titles' votes) on a log scale, so that a famous title
+ * beats look-alikes that match as well or better but have a hundredth of its votes. A word of five letters or
+ * more may hold one typo: when the words as typed find fewer than `limit` answers, the search runs again with
+ * the variants one edit away that the index holds beside each word.
  */
 import "server-only";
 import type { Pool, RowDataPacket } from "mysql2/promise";
+import { searchKind } from "@/lib/catalog/search-words";
 import { getPool } from "@/lib/db";
 import { titleFilterSql } from "./genres";
-import { type Budget, bounded, serverInfo } from "./search-budget";
+import { type Budget, bounded } from "./search-budget";
 import {
   bestMatch,
-  booleanQuery,
   characterNames,
-  fold,
   imdbKey,
+  matchesAll,
   matchesExactly,
   matchQuality,
   popularity,
   sameWords,
   searchWords,
-  wordGroups,
+  typoVariants,
 } from "./search-text";
 
 export interface SearchTitle {
@@ -71,66 +72,56 @@ export interface SearchFilters {
   genre?: string;
 }
 
-/** How many candidates per group SQL ranks before the finer ranking here picks `limit` of them. */
+/** How many candidates per group SQL picks before the finer ranking here picks `limit` of them. */
 const candidateFactor = 3;
-/** A prefix match (for a query the index cannot hold, like "up") reads at most this many names in index order. */
-const prefixScan = 2000;
 
 const titleColumns = `b.tid, b.tconst, b.primaryTitle, b.originalTitle, b.titleType, b.startYear,
   CAST(r.averageRating AS CHAR) AS averageRating, r.numVotes`;
 
-/** Title candidates whose title, original title or an aka holds every group's word, best first by SQL's rough rank. */
-async function titleCandidates(
+/**
+ * The ids of one kind that hold a word of every group, by popularity step, at most `limit`. The group of the
+ * longest word drives (rarer, so fewer rows read): each of its words is read from the front of its list, and
+ * every other group is a primary-key lookup of the same row under its words. A title filter joins the title.
+ */
+async function candidateIds(
   pool: Pool,
-  against: string,
-  query: string,
-  filters: SearchFilters,
+  kind: number,
+  groups: string[][],
   limit: number,
   budget: Budget,
-) {
-  const where = titleFilterSql(filters);
-  return bounded(
+  filters: SearchFilters = {},
+): Promise<number[]> {
+  if (groups.length === 0) return [];
+  const driver = groups.reduce((best, g) => ((g[0]?.length ?? 0) > (best[0]?.length ?? 0) ? g : best));
+  const others = groups.filter((g) => g !== driver);
+  const where = kind === searchKind.title ? titleFilterSql(filters) : { sql: "", params: [] };
+  const join = where.sql ? " JOIN title_basics b ON b.tid = w.id LEFT JOIN title_ratings r ON r.tid = w.id" : "";
+  const exists = others
+    .map(
+      () =>
+        " AND EXISTS (SELECT 1 FROM search_words x WHERE x.word IN (?) AND x.kind = w.kind AND x.popularity = w.popularity AND x.id = w.id)",
+    )
+    .join("");
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  for (const word of driver) {
+    parts.push(
+      `(SELECT w.id, w.popularity FROM search_words w${join}
+         WHERE w.word = ? AND w.kind = ?${exists}${where.sql}
+         ORDER BY w.popularity DESC, w.id LIMIT ${limit})`,
+    );
+    params.push(word, kind, ...others, ...where.params);
+  }
+  const rows = await bounded(
     pool,
-    `SELECT ${titleColumns}, m.aka
-       FROM (SELECT tid, MAX(aka_equal) AS aka_equal, MAX(aka) AS aka FROM (
-               SELECT tid, 0 AS aka_equal, NULL AS aka FROM title_basics
-                WHERE MATCH(primaryTitle, originalTitle) AGAINST(? IN BOOLEAN MODE)
-               UNION ALL
-               SELECT tid, title = ? AS aka_equal, title AS aka FROM title_akas
-                WHERE MATCH(title) AGAINST(? IN BOOLEAN MODE)
-             ) u GROUP BY tid) m
-       JOIN title_basics b ON b.tid = m.tid
-       LEFT JOIN title_ratings r ON r.tid = m.tid
-      WHERE 1 = 1${where.sql}
-      ORDER BY (b.primaryTitle = ? OR b.originalTitle = ? OR m.aka_equal = 1) * 2
-               + LOG10(COALESCE(r.numVotes, 0) + 1) DESC, b.tid
-      LIMIT ?`,
-    [against, query, against, ...where.params, query, query, limit],
+    parts.length === 1
+      ? (parts[0] as string)
+      : `SELECT id, MAX(popularity) AS popularity FROM (${parts.join(" UNION ALL ")}) u
+          GROUP BY id ORDER BY popularity DESC, id LIMIT ${limit}`,
+    params,
     budget,
   );
-}
-
-/** For a query of words the index cannot hold ("up", "it"): titles named exactly so, or starting so. */
-async function titlesByName(pool: Pool, query: string, filters: SearchFilters, limit: number, budget: Budget) {
-  const where = titleFilterSql(filters);
-  const prefix = `${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return bounded(
-    pool,
-    `SELECT ${titleColumns}, m.aka
-       FROM (SELECT tid, MAX(aka) AS aka FROM (
-               SELECT tid, NULL AS aka FROM (
-                 SELECT tid FROM title_basics WHERE primaryTitle LIKE ? ORDER BY primaryTitle LIMIT ${prefixScan}) p
-               UNION ALL
-               SELECT tid, title AS aka FROM title_akas WHERE title = ?
-             ) u GROUP BY tid) m
-       JOIN title_basics b ON b.tid = m.tid
-       LEFT JOIN title_ratings r ON r.tid = m.tid
-      WHERE 1 = 1${where.sql}
-      ORDER BY (b.primaryTitle = ? OR m.aka IS NOT NULL) * 2 + LOG10(COALESCE(r.numVotes, 0) + 1) DESC, b.tid
-      LIMIT ?`,
-    [prefix, query, ...where.params, query, limit],
-    budget,
-  );
+  return rows.map((r) => Number(r.id));
 }
 
 function toTitle(row: RowDataPacket, query: string, groups: string[][], akas: Map<number, string[]>): SearchTitle {
@@ -144,8 +135,6 @@ function toTitle(row: RowDataPacket, query: string, groups: string[][], akas: Ma
     // The primary title when it matches as well as any other; else the original title or aka that matches best.
     if (best !== null && matchQuality(best, query, groups) > matchQuality(primaryTitle, query, groups)) matched = best;
     else if (own < 0) matched = best;
-  } else if (groups.length === 0 && row.aka != null && fold(String(row.aka)) !== fold(primaryTitle ?? "")) {
-    matched = String(row.aka);
   }
   return {
     tconst: String(row.tconst),
@@ -176,13 +165,17 @@ async function searchTitles(
   limit: number,
   budget: Budget,
 ): Promise<SearchTitle[]> {
-  const candidates = limit * candidateFactor;
-  const rows =
-    groups.length > 0
-      ? await titleCandidates(pool, booleanQuery(groups), query, filters, candidates, budget)
-      : await titlesByName(pool, query, filters, candidates, budget);
+  const ids = await candidateIds(pool, searchKind.title, groups, limit * candidateFactor, budget, filters);
+  if (ids.length === 0) return [];
+  const [rows] = await pool.query<RowDataPacket[]>(
+    `SELECT ${titleColumns} FROM title_basics b LEFT JOIN title_ratings r ON r.tid = b.tid WHERE b.tid IN (?)`,
+    [ids],
+  );
+  // The akas of titles whose own titles are not exactly the query: one of them may match better (`matched`).
+  const needAkas = rows
+    .filter((r) => !sameWords(r.primaryTitle, query) && !sameWords(r.originalTitle, query))
+    .map((r) => Number(r.tid));
   const akas = new Map<number, string[]>();
-  const needAkas = groups.length > 0 ? rows.filter((r) => r.aka != null).map((r) => Number(r.tid)) : [];
   if (needAkas.length > 0) {
     const [akaRows] = await pool.query<RowDataPacket[]>(
       "SELECT tid, title FROM title_akas WHERE tid IN (?) ORDER BY tid, ordering",
@@ -197,7 +190,7 @@ async function searchTitles(
   return rows
     .map((row) => toTitle(row, query, groups, akas))
     .map((title) => ({ title, score: titleScore(title, query, groups) }))
-    .sort((a, b) => b.score - a.score)
+    .sort((a, b) => b.score - a.score || a.title.tconst.localeCompare(b.title.tconst))
     .slice(0, limit)
     .map((s) => s.title);
 }
@@ -216,29 +209,22 @@ async function searchPeople(
   limit: number,
   budget: Budget,
 ): Promise<SearchPerson[]> {
-  const prefix = `${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const source =
-    groups.length > 0
-      ? "SELECT nid FROM name_basics WHERE MATCH(primaryName) AGAINST(? IN BOOLEAN MODE)"
-      : `SELECT nid FROM name_basics WHERE primaryName LIKE ? ORDER BY primaryName LIMIT ${prefixScan}`;
-  const rows = await bounded(
-    pool,
+  const ids = await candidateIds(pool, searchKind.person, groups, limit * candidateFactor, budget);
+  if (ids.length === 0) return [];
+  const [rows] = await pool.query<RowDataPacket[]>(
     `SELECT n.nid, n.nconst, n.primaryName, n.birthYear, n.primaryProfession, n.knownForTitles, ${knownForVotes("n")} AS votes
-       FROM (${source}) m JOIN name_basics n ON n.nid = m.nid
-      ORDER BY (n.primaryName = ?) * 2 + LOG10(votes + 1) DESC, n.nid
-      LIMIT ?`,
-    [groups.length > 0 ? booleanQuery(groups) : prefix, query, limit * candidateFactor],
-    budget,
+       FROM name_basics n WHERE n.nid IN (?)`,
+    [ids],
   );
   const scored = rows
     .map((row) => {
       const name = row.primaryName === null ? null : String(row.primaryName);
       let score = popularity(row.votes);
       if (sameWords(name, query)) score += 2;
-      if (groups.length > 0 && matchesExactly(name, groups)) score += 1;
+      if (matchesExactly(name, groups)) score += 1;
       return { row, score };
     })
-    .sort((a, b) => b.score - a.score)
+    .sort((a, b) => b.score - a.score || Number(a.row.nid) - Number(b.row.nid))
     .slice(0, limit)
     .map((s) => s.row);
   const knownIds = [
@@ -272,25 +258,32 @@ async function searchPeople(
   }));
 }
 
+/**
+ * Credits whose character matches: the index holds a title's cast list as one set of words, so each credit's
+ * own character names are checked here (a credit matches when one of its names holds every word).
+ */
 async function searchCharacters(pool: Pool, query: string, groups: string[][], limit: number, budget: Budget) {
-  if (groups.length === 0) return [];
-  const rows = await bounded(
-    pool,
-    `SELECT p.tid, p.nconst, p.characters, b.tconst, b.primaryTitle, b.startYear, n.primaryName, r.numVotes
+  const ids = await candidateIds(pool, searchKind.characters, groups, limit * candidateFactor, budget);
+  if (ids.length === 0) return [];
+  const [rows] = await pool.query<RowDataPacket[]>(
+    `SELECT p.tid, p.ordering, p.nconst, p.characters, b.tconst, b.primaryTitle, b.startYear, n.primaryName, r.numVotes
        FROM title_principals p
        JOIN title_basics b ON b.tid = p.tid
        LEFT JOIN title_ratings r ON r.tid = p.tid
-       LEFT JOIN name_basics n ON n.nid = CAST(SUBSTRING(p.nconst, 3) AS UNSIGNED)
-      WHERE MATCH(p.characters) AGAINST(? IN BOOLEAN MODE)
-      ORDER BY LOG10(COALESCE(r.numVotes, 0) + 1) DESC, p.tid, p.ordering
-      LIMIT ?`,
-    [booleanQuery(groups), limit * candidateFactor],
-    budget,
+       LEFT JOIN name_basics n ON n.nid = CAST(SUBSTRING(p.nconst, 3) AS UNSIGNED) AND n.nconst = p.nconst
+      WHERE p.tid IN (?) AND p.characters IS NOT NULL
+      ORDER BY p.tid, p.ordering`,
+    [ids],
   );
   return rows
-    .map((row) => {
+    .flatMap((row) => {
       const names = characterNames(row.characters == null ? null : String(row.characters));
-      const character = bestMatch(names, query, groups) ?? names[0] ?? "";
+      const character = bestMatch(
+        names.filter((n) => matchesAll(n, groups)),
+        query,
+        groups,
+      );
+      if (character === null) return [];
       let score = popularity(row.numVotes);
       if (sameWords(character, query)) score += 2;
       if (matchesExactly(character, groups)) score += 1;
@@ -302,9 +295,9 @@ async function searchCharacters(pool: Pool, query: string, groups: string[][], l
         primaryTitle: row.primaryTitle == null ? null : String(row.primaryTitle),
         startYear: row.startYear == null ? null : Number(row.startYear),
       };
-      return { found, score };
+      return [{ found, score, tid: Number(row.tid), ordering: Number(row.ordering) }];
     })
-    .sort((a, b) => b.score - a.score)
+    .sort((a, b) => b.score - a.score || a.tid - b.tid || a.ordering - b.ordering)
     .slice(0, limit)
     .map((s) => s.found);
 }
@@ -349,9 +342,32 @@ async function searchOnce(
   return { titles, people, characters };
 }
 
+/** Which of these words the index holds (one lookup of each, by the primary key's first part). */
+async function existingWords(pool: Pool, words: string[], budget: Budget): Promise<Set<string>> {
+  if (words.length === 0) return new Set();
+  const rows = await bounded(
+    pool,
+    "SELECT v.word FROM search_words v WHERE v.word IN (?) GROUP BY v.word",
+    [words],
+    budget,
+  );
+  return new Set(rows.map((r) => String(r.word)));
+}
+
+/**
+ * Each word with the variants one typo away that the index holds (a word whose last letter is still to be typed
+ * is one of them). Undefined when no word gained any.
+ */
+async function typoGroups(pool: Pool, words: string[], budget: Budget) {
+  const variants = typoVariants(words);
+  const held = await existingWords(pool, [...new Set(variants.flat())], budget);
+  const groups = words.map((w, i) => [w, ...(variants[i] ?? []).filter((v) => held.has(v))]);
+  return groups.some((g) => g.length > 1) ? groups : undefined;
+}
+
 /**
  * Titles, people and characters for what a person typed, `limit` of each. The query is text of any kind: its
- * words are taken from it (letters and digits), so full-text operators, quotes and wildcards are plain text.
+ * words are taken from it (letters and digits), so operators, quotes and wildcards are plain text.
  */
 export async function search(
   text: string,
@@ -360,16 +376,24 @@ export async function search(
   pool: Pool = getPool(),
 ): Promise<SearchResponse> {
   const query = text.trim();
-  if (!query) return { titles: [], people: [], characters: [] };
+  const none = { titles: [], people: [], characters: [] };
+  if (!query) return none;
   const key = imdbKey(query);
   if (key) return byKey(pool, key);
-  const { bounds } = await serverInfo(pool);
-  const { indexed, other } = searchWords(query, bounds);
-  if (indexed.length === 0 && other.length === 0) return { titles: [], people: [], characters: [] };
+  const words = searchWords(query);
+  if (words.length === 0) return none;
   const budget: Budget = { timedOut: false };
-  const exact = await searchOnce(pool, query, wordGroups(indexed, false, bounds), filters, limit, budget);
+  const exact = await searchOnce(
+    pool,
+    query,
+    words.map((w) => [w]),
+    filters,
+    limit,
+    budget,
+  );
   const thin = exact.titles.length + exact.people.length + exact.characters.length < limit;
-  const typos = wordGroups(indexed, true, bounds);
-  if (!thin || budget.timedOut || typos.every((g) => g.length === 1)) return exact;
-  return searchOnce(pool, query, typos, filters, limit, budget);
+  if (!thin || budget.timedOut) return exact;
+  const wider = await typoGroups(pool, words, budget);
+  if (!wider || budget.timedOut) return exact;
+  return searchOnce(pool, query, wider, filters, limit, budget);
 }

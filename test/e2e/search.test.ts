@@ -121,9 +121,17 @@ describe("search in the console", () => {
     const { page, errors } = await openConsole(browser, "/");
     const box = page.getByLabel("Search titles, people and characters");
     await box.pressSequentially("arrival train", { delay: 20 });
-    const suggestions = page.getByRole("list", { name: "Suggestions" });
-    await suggestions.getByRole("link", { name: /The Arrival of a Train/ }).waitFor();
+    const suggestions = page.getByRole("listbox", { name: "Suggestions" });
+    const arrival = suggestions.getByRole("option", { name: /The Arrival of a Train/ });
+    await arrival.waitFor();
+    // An ARIA combobox: expanded while it suggests, the active option named by the input, selected in the list.
+    const combobox = page.getByRole("combobox", { name: "Search titles, people and characters" });
+    await expect(combobox.getAttribute("aria-expanded")).resolves.toBe("true");
     await box.press("ArrowDown");
+    const activeId = await combobox.getAttribute("aria-activedescendant");
+    expect(activeId).toBeTruthy();
+    await expect(suggestions.locator(`[id="${activeId}"]`).getAttribute("aria-selected")).resolves.toBe("true");
+    await expect(suggestions.locator(`[id="${activeId}"]`).textContent()).resolves.toMatch(/The Arrival of a Train/);
     await box.press("Enter");
     await page.waitForURL(/\/titles\/tt0000012/);
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("The Arrival of a Train");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { indexWords, popularityStep } from "../../lib/catalog/search-words";
 import { ranOutOfTime } from "../../lib/queries/search-budget";
 import {
-  booleanQuery,
   characterNames,
   hasSearchWords,
   imdbKey,
@@ -9,7 +9,7 @@ import {
   oneEditVariants,
   sameWords,
   searchWords,
-  wordGroups,
+  typoVariants,
   wordsOf,
 } from "../../lib/queries/search-text";
 import { withTypo } from "../../scripts/bench/searches";
@@ -28,17 +28,32 @@ describe("search words", () => {
     expect(wordsOf(null)).toEqual([]);
   });
 
-  it("keeps stopwords and short words out of what must match", () => {
-    expect(searchWords("The Godfather")).toEqual({ indexed: ["godfather"], other: ["the"] });
-    expect(searchWords("up")).toEqual({ indexed: [], other: ["up"] });
-    expect(searchWords("le parrain", { min: 2, max: 84 })).toEqual({ indexed: ["le", "parrain"], other: [] });
-    expect(searchWords("x".repeat(85)).indexed).toEqual([]);
+  it("folds the letters NFKD keeps whole, and cuts words to the index's width", () => {
+    expect(wordsOf("Søren Straße Œuvre Łódź")).toEqual(["soren", "strasse", "oeuvre", "lodz"]);
+    expect(wordsOf("İstanbul")).toEqual(["istanbul"]);
+    expect(wordsOf("x".repeat(45))).toEqual(["x".repeat(40)]);
+    expect([...indexWords(["The Godfather", "Le Parrain", null, "the PARRAIN"])]).toEqual([
+      "the",
+      "godfather",
+      "le",
+      "parrain",
+    ]);
   });
 
-  it("builds a boolean query that holds no operator a person typed", () => {
-    const { indexed } = searchWords('+star -wars "x" *');
-    expect(booleanQuery(wordGroups(indexed, false))).toBe("+star +wars");
-    expect(booleanQuery([["godfater", "godfather"], ["redemption"]])).toBe("+(godfater godfather) +redemption");
+  it("keeps every word of a query, stopwords and short words too, once each", () => {
+    expect(searchWords("The Godfather the")).toEqual(["the", "godfather"]);
+    expect(searchWords("up")).toEqual(["up"]);
+    expect(searchWords('+star -wars "x" *')).toEqual(["star", "wars", "x"]);
+    expect(searchWords("a b c d e f g h i j")).toHaveLength(8);
+  });
+
+  it("orders popularity in steps of a tenth of a decade", () => {
+    expect(popularityStep(null)).toBe(0);
+    expect(popularityStep(0)).toBe(0);
+    expect(popularityStep(9)).toBe(10);
+    expect(popularityStep(1_400_000)).toBe(61);
+    expect(popularityStep(1_400_000)).toBeGreaterThan(popularityStep(900));
+    expect(popularityStep(1_000_000)).toBe(popularityStep(1_100_000));
   });
 
   it("lists the words one edit away, for words of five letters or more only", () => {
@@ -50,10 +65,10 @@ describe("search words", () => {
     expect(variants).not.toContain("godfater");
     expect(oneEditVariants("shawshenk")).toContain("shawshank");
     expect(oneEditVariants("abcd", 4).every((w) => w.length >= 4)).toBe(true);
-    const groups = wordGroups(["star", "shawshenk"], true);
-    expect(groups[0]).toEqual(["star"]);
-    expect(groups[1]?.[0]).toBe("shawshenk");
-    expect(groups[1]).toContain("shawshank");
+    const [short, long] = typoVariants(["star", "shawshenk"]);
+    expect(short).toEqual([]);
+    expect(long).toContain("shawshank");
+    expect(long).not.toContain("shawshenk");
   });
 
   it("matches texts word by word, in any order", () => {

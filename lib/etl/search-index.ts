@@ -1,0 +1,208 @@
+/**
+ * The search index (`search_words`, docs/search.md): one row per (word, what it stands for), a word's rows stored
+ * most popular first, so a search reads the top answers from the front of the word's list however common the
+ * word is. The engine keeps it: an incremental apply notes the keys it wrote in `search_dirty`, inside its own
+ * transaction (staging.ts, markDirtySql), and at the run's end refreshSearchIndex rewrites the words of exactly
+ * those titles, people and cast lists. A first build of a table the words come from marks the index for a full
+ * build instead (buildSearchIndex in search-build.ts).
+ */
+import type { Pool, PoolConnection, RowDataPacket } from "mysql2/promise";
+import { type DatasetSpec, idColumn, type TableName } from "../catalog/datasets";
+import { searchKind } from "../catalog/search-words";
+import { buildSearchIndex } from "./search-build";
+import { characterWords, type EntityWords, personWords, titleWords } from "./search-entities";
+
+/** Each table the words or their order come from, with the code its keys are noted under in search_dirty. */
+const dirtySource: Partial<Record<TableName, number>> = {
+  title_basics: 1,
+  title_akas: 2,
+  name_basics: 3,
+  title_principals: 4,
+  title_ratings: 5,
+};
+
+export const searchSourceTables = Object.keys(dirtySource) as TableName[];
+
+/**
+ * Notes the keys of the rows in `keysTable` (the staged rows or the deleted keys of an apply) for the refresh,
+ * inside the apply's transaction: what the apply wrote and what the refresh must redo commit together. The run
+ * id keeps tables applied side by side off each other's rows (no lock waits between their transactions).
+ * Undefined for a table no word comes from. One parameter: the run id.
+ */
+export function markDirtySql(spec: DatasetSpec, keysTable: string): string | undefined {
+  const source = dirtySource[spec.table];
+  if (source === undefined) return undefined;
+  const id = idColumn(spec);
+  return `INSERT IGNORE INTO search_dirty (source, run_id, id) SELECT DISTINCT ${source}, ?, \`${id}\` FROM \`${keysTable}\``;
+}
+
+/**
+ * Whether this database has the search index's tables. Only a schema older than migration 0014 lacks them: the
+ * upgrade test builds the previous release's mirror with today's engine, which then leaves the search alone.
+ */
+export async function hasSearchIndex(pool: Pool): Promise<boolean> {
+  const [rows] = await pool.query<RowDataPacket[]>(
+    "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'search_state'",
+  );
+  return Number(rows[0]?.n) > 0;
+}
+
+/** After a first build of a table the words come from: the whole index is built again at the run's end. */
+export async function markSearchForBuild(pool: Pool): Promise<void> {
+  await pool.query("UPDATE search_state SET needs_build = TRUE WHERE id = 1");
+}
+
+const readers: Record<number, (c: PoolConnection, ids: number[]) => Promise<EntityWords[]>> = {
+  [searchKind.title]: titleWords,
+  [searchKind.person]: personWords,
+  [searchKind.characters]: characterWords,
+};
+
+/** Rows per INSERT of words: a few hundred KB, far below a Galera writeset limit. */
+const insertRows = 5000;
+/** Entities rewritten per transaction. */
+const batchEntities = 1000;
+
+/** Replaces the words of these entities of one kind with their words as the tables hold them now. */
+async function rewrite(connection: PoolConnection, kind: number, ids: number[]): Promise<number> {
+  const entities = await (readers[kind] as (c: PoolConnection, ids: number[]) => Promise<EntityWords[]>)(
+    connection,
+    ids,
+  );
+  const rows: [string, number, number, number][] = [];
+  for (const e of entities) for (const w of e.words) rows.push([w, kind, e.popularity, e.id]);
+  await connection.beginTransaction();
+  try {
+    await connection.query("DELETE FROM search_words WHERE kind = ? AND id IN (?)", [kind, ids]);
+    for (let i = 0; i < rows.length; i += insertRows) {
+      await connection.query("INSERT INTO search_words (word, kind, popularity, id) VALUES ?", [
+        rows.slice(i, i + insertRows),
+      ]);
+    }
+    if (kind === searchKind.person) {
+      await connection.query("DELETE FROM search_known_for WHERE nid IN (?)", [ids]);
+      const known = entities.flatMap((e) => (e.knownFor ?? []).map((tid) => [tid, e.id]));
+      if (known.length > 0) await connection.query("INSERT INTO search_known_for (tid, nid) VALUES ?", [known]);
+    }
+    await connection.commit();
+  } catch (error) {
+    await connection.rollback().catch(() => undefined);
+    throw error;
+  }
+  return rows.length;
+}
+
+export interface SearchRefresh {
+  method: "none" | "incremental" | "full";
+  titles: number;
+  people: number;
+  casts: number;
+  words: number;
+  seconds: number;
+}
+
+/** Stops between batches when the run is cancelled (the dirty keys stay for the next run). */
+function checkSignal(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason ?? new Error("cancelled");
+}
+
+/**
+ * The titles whose popularity step moved with new votes (noted under title_ratings, in _search_work_titles):
+ * their words, their cast lists' and the words of the people known for them are rewritten in the new order. A title whose
+ * votes changed within its step keeps its rows: the search ranks by exact votes within a step.
+ */
+async function noteMovedTitles(connection: PoolConnection): Promise<void> {
+  await connection.query(
+    `DELETE t FROM _search_work_titles t LEFT JOIN title_ratings r ON r.tid = t.id
+      WHERE NOT EXISTS (SELECT 1 FROM search_words w WHERE w.kind IN (${searchKind.title}, ${searchKind.characters})
+                           AND w.id = t.id AND w.popularity <> ${stepSql("r.numVotes")})`,
+  );
+  for (const kind of [searchKind.title, searchKind.characters]) {
+    await connection.query(`INSERT IGNORE INTO _search_work (kind, id) SELECT ${kind}, id FROM _search_work_titles`);
+  }
+  // People known for a moved title: their step is their known-for titles' highest.
+  await connection.query(
+    `INSERT IGNORE INTO _search_work (kind, id)
+     SELECT ${searchKind.person}, k.nid FROM _search_work_titles t JOIN search_known_for k ON k.tid = t.id`,
+  );
+}
+
+/** popularityStep in SQL, for the comparison of a title's stored step with its votes now. */
+function stepSql(votes: string): string {
+  return `IF(COALESCE(${votes}, 0) > 0, LEAST(255, ROUND(LOG10(${votes} + 1) * 10)), 0)`;
+}
+
+/**
+ * Brings search_words up to date after a run: a full build when a first build replaced a table the words come
+ * from (or the index was never built), else a rewrite of the entities whose keys runs up to `upTo` noted.
+ */
+export async function refreshSearchIndex(
+  pool: Pool,
+  options: { upTo: number; maxTxnBytes?: number; signal?: AbortSignal },
+): Promise<SearchRefresh> {
+  const started = performance.now();
+  const [state] = await pool.query<RowDataPacket[]>("SELECT needs_build FROM search_state WHERE id = 1");
+  if (Number(state[0]?.needs_build ?? 1) === 1) {
+    const built = await buildSearchIndex(pool, options);
+    return { method: "full", ...built, seconds: (performance.now() - started) / 1000 };
+  }
+  const connection = await pool.getConnection();
+  const counts = { titles: 0, people: 0, casts: 0, words: 0 };
+  try {
+    const [pending] = await connection.query<RowDataPacket[]>(
+      "SELECT EXISTS (SELECT 1 FROM search_dirty WHERE run_id <= ?) AS any_dirty",
+      [options.upTo],
+    );
+    if (Number(pending[0]?.any_dirty) !== 1) return { method: "none", ...counts, seconds: 0 };
+    await connection.query("DROP TEMPORARY TABLE IF EXISTS _search_work, _search_work_titles");
+    await connection.query(
+      "CREATE TEMPORARY TABLE _search_work (kind TINYINT UNSIGNED NOT NULL, id INT UNSIGNED NOT NULL, PRIMARY KEY (kind, id))",
+    );
+    const sources: [number, number][] = [
+      [1, searchKind.title],
+      [2, searchKind.title],
+      [3, searchKind.person],
+      [4, searchKind.characters],
+    ];
+    for (const [source, kind] of sources) {
+      await connection.query(
+        `INSERT IGNORE INTO _search_work (kind, id) SELECT ${kind}, id FROM search_dirty WHERE source = ? AND run_id <= ?`,
+        [source, options.upTo],
+      );
+    }
+    await connection.query(
+      `CREATE TEMPORARY TABLE _search_work_titles (id INT UNSIGNED NOT NULL PRIMARY KEY)
+       SELECT DISTINCT d.id FROM search_dirty d WHERE d.source = 5 AND d.run_id <= ?`,
+      [options.upTo],
+    );
+    await noteMovedTitles(connection);
+    for (const kind of [searchKind.title, searchKind.person, searchKind.characters]) {
+      for (let after = -1; ; ) {
+        checkSignal(options.signal);
+        const [rows] = await connection.query<RowDataPacket[]>(
+          "SELECT id FROM _search_work WHERE kind = ? AND id > ? ORDER BY id LIMIT ?",
+          [kind, after, batchEntities],
+        );
+        if (rows.length === 0) break;
+        const ids = rows.map((r) => Number(r.id));
+        counts.words += await rewrite(connection, kind, ids);
+        if (kind === searchKind.title) counts.titles += ids.length;
+        else if (kind === searchKind.person) counts.people += ids.length;
+        else counts.casts += ids.length;
+        after = ids[ids.length - 1] as number;
+      }
+    }
+    // The noted keys go in short batches: one large DELETE would be one large writeset on a Galera node.
+    for (;;) {
+      const [done] = await connection.query<RowDataPacket[]>(
+        "DELETE FROM search_dirty WHERE run_id <= ? ORDER BY source, run_id, id LIMIT 20000",
+        [options.upTo],
+      );
+      if ((done as unknown as { affectedRows: number }).affectedRows < 20000) break;
+    }
+    await connection.query("DROP TEMPORARY TABLE IF EXISTS _search_work, _search_work_titles");
+  } finally {
+    connection.release();
+  }
+  return { method: "incremental", ...counts, seconds: (performance.now() - started) / 1000 };
+}
