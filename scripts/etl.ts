@@ -8,7 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
-import { type RunMode, runModes } from "../db/schema";
+import { type RunMode, recordedMode, repairAskedWith, runKind, runModes } from "../db/schema";
 import { isTableName, type TableName, tableNames } from "../lib/catalog/datasets";
 import { closePools, getDb } from "../lib/db";
 import { migrateDatabase } from "../lib/db/migrate";
@@ -67,7 +67,8 @@ function parseOptions() {
     process.exit(0);
   }
   if (!runModes.includes(values.mode as RunMode)) throw new UsageError(`--mode is required.\n${usage}`);
-  if (values.repair && values.mode !== "verify") throw new UsageError(`--repair goes with --mode verify.\n${usage}`);
+  if (values.repair && values.mode !== repairAskedWith)
+    throw new UsageError(`--repair goes with --mode ${repairAskedWith}.\n${usage}`);
   const tables = values.tables ? values.tables.split(",").map((t) => t.trim()) : [...tableNames];
   const unknown = tables.filter((t) => !isTableName(t));
   if (unknown.length) throw new UsageError(`Unknown table(s): ${unknown.join(", ")}.\n${usage}`);
@@ -147,9 +148,10 @@ function printTable(summary: RunSummary) {
   console.log(`Run #${summary.id} ${summary.status}.`);
 }
 
-/** How the first line names the run (a repair is recorded as an incremental run: lib/runs/control.ts). */
+/** How the first line names the run (a repair is recorded as an incremental run: recordedMode). */
 function describeRun(options: { mode: RunMode; repair: boolean }): string {
-  return options.repair ? "repair (an incremental sync comparing every table)" : options.mode;
+  const kind = runKind(recordedMode(options));
+  return kind === "repair" ? "repair (an incremental sync comparing every table)" : kind;
 }
 
 const hasDrift = (summary: RunSummary) => summary.tables.some((t) => t.drift && driftRows(t.drift) > 0);

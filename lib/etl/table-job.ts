@@ -68,13 +68,12 @@ export interface TableJob {
   /**
    * Called when the table's reading is done and its server-side work (indexes and swap, or the apply) is next:
    * the run starts reading the next table meanwhile, and this waits for a slot for server-side work (one at a
-   * time in a first build, two in an incremental run: pipeline.ts serverSlots).
+   * time in a first build, two in an incremental run: serverSlots in modes.ts).
    */
   handOff?: () => Promise<void>;
   /**
    * Compare with the table itself: no fingerprint skip, no kept-file diff, and each row's content rather than
-   * only its row_hash. Set for verify and repair runs, whose point is to find rows changed outside the sync,
-   * which no shortcut over the file can see.
+   * only its row_hash (the mode's fullCompare, modes.ts).
    */
   fullCompare?: boolean;
   /** The run applying the changes, and whether the table's changes are logged (etl_changes, history.ts). */

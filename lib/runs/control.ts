@@ -5,7 +5,7 @@
  * its next heartbeat (or, for a run whose process is gone, marks it cancelled at once).
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { activeRunStatuses, etlRuns, etlRunTables, type RunMode } from "../../db/schema";
+import { activeRunStatuses, etlRuns, etlRunTables, type RunMode, recordedMode } from "../../db/schema";
 import type { TableName } from "../catalog/datasets";
 import type { Db } from "../db";
 import { notifyRunEnd } from "../notify";
@@ -20,17 +20,8 @@ export interface NewRun {
   tables: TableName[];
   trigger: RunTrigger;
   forceDeletes?: boolean;
-  /** With mode "verify" (or "incremental"): repair instead, i.e. an incremental run that compares every table. */
+  /** A repair instead (asked with mode "verify"): an incremental run that compares every table (recordedMode). */
   repair?: boolean;
-}
-
-/**
- * How a run is recorded: a repair is what it does, an incremental sync, with its `repair` flag set (it then
- * compares every table with its file, no skip); a first build rewrites every table and needs no repair.
- */
-export function recordedMode(run: Pick<NewRun, "mode" | "repair">): { mode: RunMode; repair: boolean } {
-  const repair = (run.repair ?? false) && run.mode !== "first-run";
-  return { mode: repair ? "incremental" : run.mode, repair };
 }
 
 /** A heartbeat older than this means the process running the sync is gone. */
