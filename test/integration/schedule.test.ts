@@ -108,6 +108,26 @@ describe("the stored schedule", () => {
     expect(runs.every((r) => r.tables === "title_ratings" && r.mode === "incremental")).toBe(true);
   });
 
+  it('runs a fixed schedule (npm run schedule -- "<cron>") on its timer, whatever the stored one says', async () => {
+    const before = await lastRunId();
+    const fixed = new Scheduler({
+      db: () => getDb(database.url),
+      start: queueAndFinish,
+      pollMs: 200,
+      fixed: every2s as Schedule,
+    });
+    schedulers.push(fixed);
+    await fixed.start();
+    expect(fixed.nextRun()).toBeInstanceOf(Date);
+    await sleep(4_500);
+    fixed.stop();
+    await sleep(1_000);
+    const rows = await firings();
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    expect(rows.every((r) => r.scheduleKey === "cli" && r.outcome === "started")).toBe(true);
+    expect((await scheduledRuns(before)).length).toBe(rows.length);
+  });
+
   it("skips and records a tick that finds a run active, without queueing behind it", async () => {
     const db = getDb(database.url);
     const active = await createRun(db, {
