@@ -4,9 +4,9 @@
  * cancellation and saves rejected lines. A failed table changes nothing in its table; the run goes on with
  * the others and fails.
  */
-import { and, eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { RowDataPacket } from "mysql2/promise";
-import { type EtlRun, etlRuns, etlRunTables, type FinishedRunStatus } from "../../db/schema";
+import { type EtlRun, etlRuns, type FinishedRunStatus } from "../../db/schema";
 import { type DatasetSpec, datasets, isTableName, type TableName } from "../catalog/datasets";
 import { type Db, getDb, getPool } from "../db";
 import { isConnectionLost, lostReason, nodeName, nodeUrls, otherAnsweringNode } from "../db/failover";
@@ -14,12 +14,14 @@ import { env } from "../env";
 import { logger } from "../log";
 import { notifyRunEnd } from "../notify";
 import { runQualityChecks } from "../quality/checks";
-import { finishRun, holdRunLock, markRunning, runSummary, updateTable } from "../run-record/record";
+import { countersToRow, emptyCounters, type TableCounters } from "../run-record/counters";
+import { runSummary, updateTable } from "../run-record/record";
+import { finishRun, holdRunLock, markRunning, markTablesNotRun } from "../run-record/states";
 import { EtlError } from "./errors";
 import { fileFingerprint, forgetFingerprint, knownFile, rememberFingerprint } from "./fingerprint";
 import { firstBuild } from "./first-build";
 import { type LineHasher, lineHasher } from "./hash";
-import { countersToRow, Heartbeat, type Tracked } from "./heartbeat";
+import { Heartbeat, type Tracked } from "./heartbeat";
 import { purgeHistory, raiseHorizon } from "./history";
 import { incrementalSync } from "./incremental";
 import { findKeptFile, keepFile, keptFolder } from "./kept-file";
@@ -29,21 +31,13 @@ import type { Reject } from "./scan";
 import { type EngineSettings, settingsFromEnv, type TransactionBounds, transactionBounds } from "./settings";
 import { readersInFlight, readOrder, Slots, tablesInFlight } from "./slots";
 import { locateFile } from "./source";
-import { emptyCounters, type TableCounters, type TableJob, timed } from "./table-job";
+import { type TableJob, timed } from "./table-job";
 import { verifyTable } from "./verify";
 
 export interface ProgressEvent {
   runId: number;
   table: TableName;
   counters: TableCounters;
-}
-
-/** Tables a stopped run never reached are marked skipped, so the run detail says why they have no counters. */
-async function markNotRun(db: ReturnType<typeof getDb>, runId: number, why = "the run stopped") {
-  await db
-    .update(etlRunTables)
-    .set({ status: "skipped", message: `Not run: ${why}` })
-    .where(and(eq(etlRunTables.runId, runId), inArray(etlRunTables.status, ["pending", "running"])));
 }
 
 export interface ExecuteOptions {
@@ -346,7 +340,7 @@ async function execute(
   } else {
     try {
       if (controller.signal.aborted)
-        await markNotRun(db, runId, (controller.signal.reason as Error | undefined)?.message);
+        await markTablesNotRun(db, runId, (controller.signal.reason as Error | undefined)?.message);
       const { status, error } = outcome(controller.signal, failures);
       await log.flush();
       const ended = await finishRun(db, runId, status, error);

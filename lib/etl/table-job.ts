@@ -1,47 +1,11 @@
 /** What one table's sync needs and what it reports while it runs. */
 import type { Pool } from "mysql2/promise";
-import { stageSeconds, type TableStage, type TimedStage } from "../../db/run-states";
+import { stageSeconds, type TimedStage } from "../../db/run-states";
 import type { DatasetSpec } from "../catalog/datasets";
+import type { TableCounters } from "../run-record/counters";
 import type { LineHasher } from "./hash";
 import type { KeptFile } from "./kept-file";
-import type { Reject, ScanCounters } from "./scan";
-
-export interface TableCounters extends ScanCounters {
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  deleted: number;
-  deletesWithheld: number;
-  bytesRead: number;
-  bytesTotal: number | null;
-  stage: TableStage;
-  secondsDownload: number;
-  secondsLoad: number;
-  secondsApply: number;
-  secondsIndex: number;
-  message: string | null;
-}
-
-export function emptyCounters(): TableCounters {
-  return {
-    read: 0,
-    rejected: 0,
-    duplicates: 0,
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    deleted: 0,
-    deletesWithheld: 0,
-    bytesRead: 0,
-    bytesTotal: null,
-    stage: "pending",
-    secondsDownload: 0,
-    secondsLoad: 0,
-    secondsApply: 0,
-    secondsIndex: 0,
-    message: null,
-  };
-}
+import type { Reject } from "./scan";
 
 /** What a sync saw of its file's order: ids that never go down let the next run skip unchanged lines in bulk. */
 export interface SyncedShape {

@@ -6,7 +6,8 @@
 import type { RunMode } from "../../db/schema";
 import { type TableName, tableNames } from "../catalog/datasets";
 import { getDb } from "../db";
-import { assertReplaceConfirmed, createRun, type RunTrigger } from "./control";
+import type { RunTrigger } from "../run-record/states";
+import { assertReplaceConfirmed, createRun } from "./control";
 
 export interface RunRequest {
   mode: RunMode;

@@ -9,7 +9,7 @@ import { and, eq, gt, max } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { etlRuns, etlScheduleFirings } from "../../db/schema";
 import { closePools, getDb } from "../../lib/db";
-import { finishRun } from "../../lib/run-record/record";
+import { finishRun } from "../../lib/run-record/states";
 import { createRun } from "../../lib/runs/control";
 import { defaultSchedule, readSchedule, type Schedule, saveSchedule } from "../../lib/runs/schedule";
 import { Scheduler, type StartScheduledRun } from "../../lib/runs/scheduler";
