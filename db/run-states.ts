@@ -21,6 +21,27 @@ export const runModes = ["first-run", "incremental", "verify"] as const;
 export type RunMode = (typeof runModes)[number];
 
 /**
+ * What a run does, in one word: its mode, or "repair" for an incremental run with its `repair` flag. The engine's
+ * table of what each one does is lib/etl/modes.ts.
+ */
+export type RunKind = RunMode | "repair";
+export function runKind(run: { mode: RunMode; repair: boolean }): RunKind {
+  return run.repair && run.mode === "incremental" ? "repair" : run.mode;
+}
+
+/** A repair is asked for as a verify that puts its drift right (`--mode verify --repair`, `"repair": true`). */
+export const repairAskedWith = "verify" satisfies RunMode;
+
+/**
+ * How a run is recorded: a repair as what it does, an incremental sync with its `repair` flag set (it then
+ * compares every table with its file, no skip); a first build rewrites every table and needs no repair.
+ */
+export function recordedMode(run: { mode: RunMode; repair?: boolean }): { mode: RunMode; repair: boolean } {
+  const repair = (run.repair ?? false) && run.mode !== "first-run";
+  return { mode: repair ? "incremental" : run.mode, repair };
+}
+
+/**
  * Drift a verify run finds, row by row: in the file but not the table ("missing"), in both with another
  * row_hash ("differing"), in the table but not the file ("extra"). An incremental sync would insert, update
  * and delete them.

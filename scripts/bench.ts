@@ -69,8 +69,8 @@ const scale = Number(values.scale);
 const seed = Number(values.seed);
 /**
  * How often the floors and the short steps with a target are run, each reported by its median with every run
- * kept: on this 2-core VM one 1 % run at 0.01× took 1.31, 1.40 and 1.87 s in three bench runs of the same
- * code. Odd, so that the runs of a change, which alternate between the two files, end on the changed ones.
+ * kept: on the 2-core VM the same short run of the same code varies by about 40 % (docs/benchmark.md).
+ * Odd, so that the runs of a change, which alternate between the two files, end on the changed ones.
  * A full-size run takes hours: once.
  */
 const runs = values.runs === undefined ? (scale < 1 ? 3 : 1) : Number(values.runs);

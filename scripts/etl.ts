@@ -8,9 +8,9 @@
  */
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
-import { type RunMode, runModes } from "../db/schema";
+import { type RunMode, recordedMode, repairAskedWith, runKind, runModes } from "../db/schema";
 import { isTableName, type TableName, tableNames } from "../lib/catalog/datasets";
-import { closePools, getDb } from "../lib/db";
+import { closePools } from "../lib/db";
 import { migrateDatabase } from "../lib/db/migrate";
 import { resolveDatabaseUrl } from "../lib/db/private-server";
 import { limitHeapGrowth } from "../lib/etl/engine-memory";
@@ -21,8 +21,8 @@ import { driftRows } from "../lib/etl/verify";
 import { logInThisThread } from "../lib/log";
 import { settleNotifications } from "../lib/notify";
 import type { RunSummary } from "../lib/run-record/record";
-import { assertReplaceConfirmed, createRun } from "../lib/runs/control";
 import { ReplaceNotConfirmedError, SyncBusyError } from "../lib/runs/errors";
+import { queueRun } from "../lib/runs/queue";
 
 const usage = `usage: npm run etl -- --mode first-run|incremental|verify --source imdb|sample|local|<folder> [--tables a,b] [--force-deletes] [--replace] [--repair] [--json]
   --mode first-run     a first build: every table loaded from scratch (--replace to replace tables that hold data)
@@ -67,7 +67,8 @@ function parseOptions() {
     process.exit(0);
   }
   if (!runModes.includes(values.mode as RunMode)) throw new UsageError(`--mode is required.\n${usage}`);
-  if (values.repair && values.mode !== "verify") throw new UsageError(`--repair goes with --mode verify.\n${usage}`);
+  if (values.repair && values.mode !== repairAskedWith)
+    throw new UsageError(`--repair goes with --mode ${repairAskedWith}.\n${usage}`);
   const tables = values.tables ? values.tables.split(",").map((t) => t.trim()) : [...tableNames];
   const unknown = tables.filter((t) => !isTableName(t));
   if (unknown.length) throw new UsageError(`Unknown table(s): ${unknown.join(", ")}.\n${usage}`);
@@ -147,9 +148,10 @@ function printTable(summary: RunSummary) {
   console.log(`Run #${summary.id} ${summary.status}.`);
 }
 
-/** How the first line names the run (a repair is recorded as an incremental run: lib/runs/control.ts). */
+/** How the first line names the run (a repair is recorded as an incremental run: recordedMode). */
 function describeRun(options: { mode: RunMode; repair: boolean }): string {
-  return options.repair ? "repair (an incremental sync comparing every table)" : options.mode;
+  const kind = runKind(recordedMode(options));
+  return kind === "repair" ? "repair (an incremental sync comparing every table)" : kind;
 }
 
 const hasDrift = (summary: RunSummary) => summary.tables.some((t) => t.drift && driftRows(t.drift) > 0);
@@ -161,27 +163,22 @@ async function main() {
   const url = await resolveDatabaseUrl();
   await migrateDatabase(url);
   const settings = settingsFromEnv();
-  await assertReplaceConfirmed(getDb(url), options, options.replace);
-  const runId = await createRun(getDb(url), {
-    mode: options.mode,
-    source: options.source,
-    tables: options.tables,
-    trigger: "cli",
-    forceDeletes: options.forceDeletes,
-    repair: options.repair,
-  });
-  if (!options.json)
-    console.log(`Run #${runId}: ${describeRun(options)} from ${describeSource(options.source, settings.source)}`);
   const bar = progressBar(process.stdout.isTTY && !options.json);
-  // SIGTERM / SIGINT cancel the run cleanly: it stops at the next row batch and is recorded as cancelled.
-  const stop = new AbortController();
-  for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.once(signal, () => {
-      console.error(`\n${signal}: cancelling run #${runId} …`);
-      stop.abort();
-    });
-  }
-  const summary = await executeRun(url, runId, { settings, onProgress: bar.update, stop: stop.signal });
+  // The run executes in this process, to its end.
+  const { execution } = await queueRun(url, { ...options, trigger: "cli" }, (runId) => {
+    if (!options.json)
+      console.log(`Run #${runId}: ${describeRun(options)} from ${describeSource(options.source, settings.source)}`);
+    // SIGTERM / SIGINT cancel the run cleanly: it stops at the next row batch and is recorded as cancelled.
+    const stop = new AbortController();
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      process.once(signal, () => {
+        console.error(`\n${signal}: cancelling run #${runId} …`);
+        stop.abort();
+      });
+    }
+    return executeRun(url, runId, { settings, onProgress: bar.update, stop: stop.signal });
+  });
+  const summary = await execution;
   bar.stop();
   if (!options.json) printTable(summary);
   if (options.json) {

@@ -11,7 +11,7 @@ import { resolveDatabaseUrl } from "../lib/db/private-server";
 import { env } from "../lib/env";
 import { executeRun } from "../lib/etl/pipeline";
 import { logger } from "../lib/log";
-import { createRun } from "../lib/runs/control";
+import { queueRun } from "../lib/runs/queue";
 import { defaultSchedule, type Schedule, scheduleProblem } from "../lib/runs/schedule";
 import { Scheduler } from "../lib/runs/scheduler";
 
@@ -42,15 +42,12 @@ async function main() {
     // The run executes in this process; the tick returns once it is queued, so a later tick that finds it
     // still running is recorded as skipped.
     start: async (schedule) => {
-      const runId = await createRun(db, {
-        mode: schedule.mode,
-        source: schedule.source,
-        tables: schedule.tables,
-        trigger: "schedule",
+      const { mode, source, tables } = schedule;
+      const { runId } = await queueRun(url, { mode, source, tables, trigger: "schedule" }, (id) => {
+        executeRun(url, id)
+          .then((summary) => logger().info({ runId: id, status: summary.status }, "scheduled sync finished"))
+          .catch((error: Error) => logger().error({ err: error, runId: id }, "scheduled sync failed"));
       });
-      executeRun(url, runId)
-        .then((summary) => logger().info({ runId, status: summary.status }, "scheduled sync finished"))
-        .catch((error: Error) => logger().error({ err: error, runId }, "scheduled sync failed"));
       return runId;
     },
   });

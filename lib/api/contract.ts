@@ -3,7 +3,7 @@
  * query parameters) validate with, and the response types the client components import (`import type`).
  */
 import { z } from "zod";
-import { changeKinds, runModes, runStatuses, scheduleModes, webSources } from "@/db/run-states";
+import { changeKinds, repairAskedWith, runModes, runStatuses, scheduleModes, webSources } from "@/db/run-states";
 import { tableNames } from "@/lib/catalog/datasets";
 import { env } from "@/lib/env";
 import { type Delivery, maxNotifyUrls, type NotificationOverview, urlProblem } from "@/lib/notify";
@@ -42,8 +42,8 @@ export const startRunSchema = z
     /** With mode "verify": put the drift right, as an incremental run that compares every table (recorded so). */
     repair: z.boolean().optional(),
   })
-  .refine((run) => !run.repair || run.mode === "verify", {
-    message: 'repair goes with mode "verify"',
+  .refine((run) => !run.repair || run.mode === repairAskedWith, {
+    message: `repair goes with mode "${repairAskedWith}"`,
     path: ["repair"],
   })
   .refine((run) => run.source !== "local" || env.IMDB_LOCAL_DIR, {

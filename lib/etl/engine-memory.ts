@@ -2,16 +2,16 @@
  * The engine's V8 heap, kept small in two ways.
  *
  * The young generation: by default V8 grows its semi-spaces to 16 MB each on a machine with this much memory
- * (a 48 MB young generation), and a sync allocates fast enough to fill them: measured on a 1 % run at 0.1×,
- * peak RSS 147–149 MB with the default, 108–111 MB with 4 MB semi-spaces, in the same time. The CLI takes the
- * flag on its command line (package.json's `etl` script, the bench), the console's sync worker the same limit
- * as a resource limit.
+ * (a 48 MB young generation), and a sync allocates fast enough to fill them: 4 MB semi-spaces take about
+ * 40 MB off a sync's peak in the same time (docs/benchmark.md, "Figures behind the engine's settings"). The CLI
+ * takes the flag on its command line (package.json's `etl` script, the bench), the console's sync worker the
+ * same limit as a resource limit.
  *
  * The old generation: V8 lets it grow to up to 4× what survived the last full collection before it collects
  * again, and the buffers that garbage still points to (inflated chunks, LOAD DATA packets) are freed only then.
- * With the engine's ~25 MB live that let a table read-back at 0.1× reach heaps of 45 MB plus 43 MB of dead
- * buffers (136 MB RSS); at 2× (growing by 100 %) it peaks at 100–102 MB. Growing by 50 % saved 2–8 MB more but
- * cost 12 full collections instead of 3 in a 1 % run at 0.01×, about 0.2 s of its 1.5 s of CPU. The flag is
+ * With the engine's small live heap that let dead buffers pile up to about its own size again; growing by 100 %
+ * bounds them, and growing by 50 % saved little more memory for four times the full collections (figures in
+ * docs/benchmark.md). The flag is
  * set at run time (it is read at each collection), so the CLI and the console's worker share it; in the
  * console's process it applies to the web server too.
  *
@@ -19,8 +19,7 @@
  * in one stays with that arena: V8's worker threads (garbage collection, compiling) and libuv's (inflating,
  * file reads) each kept some. Two arenas in all (MALLOC_ARENA_MAX, read when the process starts, so it is set
  * in the environment of the process that runs the engine: `npm run etl`, the bench, the console's server and
- * the container image): a 1 % run at 0.1× peaked at 102–104 MB in four runs against 109–113 MB, its CPU time
- * no higher.
+ * the container image): a few MB off the peak, its CPU time no higher (docs/benchmark.md).
  *
  * The CLI's bundle is built pure ASCII (--minify-whitespace drops the comments; one "…" in a comment made V8
  * hold the whole source as a two-byte string, 3 MB more of live heap).

@@ -1,40 +1,20 @@
 /**
  * A run's heartbeat: every interval it saves the rejected lines found since the last beat and the counters of
- * the tables in progress (two at a time when one is applied while the next is read) (so the console follows the run live, wherever it runs), records the beat, and aborts
- * the run when someone asked to cancel it or ended it meanwhile (superseded). Beats never overlap.
+ * the tables in progress (two at a time when one is applied while the next is read), so the console follows the
+ * run live wherever it runs; records the beat, and aborts the run when someone asked to cancel it or ended it
+ * meanwhile (superseded). Beats never overlap.
  */
 
 import type { TableName } from "../catalog/datasets";
 import type { Db } from "../db";
-import { heartbeat, type RejectedLine, recordRejects, updateTable } from "../run-record/record";
+import { countersToRow, type TableCounters } from "../run-record/counters";
+import { type RejectedLine, recordRejects, updateTable } from "../run-record/record";
+import { heartbeat } from "../run-record/states";
 import { EtlError } from "./errors";
-import type { TableCounters } from "./table-job";
 
 export interface Tracked {
   table: TableName;
   counters: TableCounters;
-}
-
-/** The counters as `etl_run_tables` stores them. */
-export function countersToRow(c: TableCounters) {
-  return {
-    stage: c.stage,
-    rowsRead: c.read,
-    inserted: c.inserted,
-    updated: c.updated,
-    unchanged: c.unchanged,
-    deleted: c.deleted,
-    deletesWithheld: c.deletesWithheld,
-    rejected: c.rejected,
-    duplicates: c.duplicates,
-    bytesRead: c.bytesRead,
-    bytesTotal: c.bytesTotal,
-    secondsDownload: c.secondsDownload,
-    secondsLoad: c.secondsLoad,
-    secondsApply: c.secondsApply,
-    secondsIndex: c.secondsIndex,
-    message: c.message,
-  };
 }
 
 export class Heartbeat {

@@ -6,6 +6,7 @@
  * database's own compare of an unsorted file.
  */
 import { hasOrdering } from "../catalog/datasets";
+import { emptyCounters, type TableCounters } from "../run-record/counters";
 import { KeyHashCursor } from "./cursor";
 import { EtlError } from "./errors";
 import { dropIndexesSql, secondaryIndexes } from "./indexes";
@@ -17,7 +18,7 @@ import { type ScannedRow, scanFile } from "./scan";
 import { openTableFile } from "./source";
 import { createKeyTableSql, keyColumns, loadKeysSql, loadRowsSql, selectKeyHashesSql, storedColumns } from "./sql";
 import { Staging } from "./staging";
-import { emptyCounters, type SyncedShape, type TableCounters, type TableJob, timed } from "./table-job";
+import { type SyncedShape, type TableJob, timed } from "./table-job";
 import { RowContentCursor } from "./verify";
 
 /** The table side of the merge: the table's rows, read back in key order. */

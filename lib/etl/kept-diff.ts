@@ -5,6 +5,7 @@
  */
 import xxhash from "xxhash-wasm";
 import type { DatasetSpec } from "../catalog/datasets";
+import type { TableCounters } from "../run-record/counters";
 import { fingerprintText } from "./fingerprint";
 import type { LineHasher } from "./hash";
 import { type KeptFile, KeptFileUnusable } from "./kept-file";
@@ -12,7 +13,6 @@ import { GroupReader, keyLength, LineGroup, matchSameLines, sameLength } from ".
 import { type KeyCursor, KeyMerge, type MergeOutput } from "./merge";
 import { emptyFile, LineScanner, type Reject, readError, stopIfAborted } from "./scan";
 import { diffChunks, openBytes, openTableFile } from "./source";
-import type { TableCounters } from "./table-job";
 import { LinePuller, lineKeyReader, NEWLINE, noKey } from "./tsv";
 
 /**

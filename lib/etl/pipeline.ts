@@ -4,9 +4,9 @@
  * cancellation and saves rejected lines. A failed table changes nothing in its table; the run goes on with
  * the others and fails.
  */
-import { and, eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { RowDataPacket } from "mysql2/promise";
-import { type EtlRun, etlRuns, etlRunTables, type FinishedRunStatus } from "../../db/schema";
+import { type EtlRun, etlRuns, type FinishedRunStatus } from "../../db/schema";
 import { type DatasetSpec, datasets, isTableName, type TableName } from "../catalog/datasets";
 import { type Db, getDb, getPool } from "../db";
 import { isConnectionLost, lostReason, nodeName, nodeUrls, otherAnsweringNode } from "../db/failover";
@@ -14,36 +14,31 @@ import { env } from "../env";
 import { logger } from "../log";
 import { notifyRunEnd } from "../notify";
 import { runQualityChecks } from "../quality/checks";
-import { finishRun, holdRunLock, markRunning, runSummary, updateTable } from "../run-record/record";
+import { countersToRow, emptyCounters, type TableCounters } from "../run-record/counters";
+import { runSummary, updateTable } from "../run-record/record";
+import { finishRun, holdRunLock, markRunning, markTablesNotRun } from "../run-record/states";
 import { EtlError } from "./errors";
 import { fileFingerprint, forgetFingerprint, knownFile, rememberFingerprint } from "./fingerprint";
 import { firstBuild } from "./first-build";
 import { type LineHasher, lineHasher } from "./hash";
-import { countersToRow, Heartbeat, type Tracked } from "./heartbeat";
+import { Heartbeat, type Tracked } from "./heartbeat";
 import { purgeHistory, raiseHorizon } from "./history";
 import { incrementalSync } from "./incremental";
 import { findKeptFile, keepFile, keptFolder } from "./kept-file";
+import { type ModeTraits, modeOf } from "./modes";
 import { RunLog } from "./run-log";
 import type { Reject } from "./scan";
 import { hasSearchIndex, markSearchForBuild, refreshSearchIndex, searchSourceTables } from "./search-index";
 import { type EngineSettings, settingsFromEnv, type TransactionBounds, transactionBounds } from "./settings";
-import { readersInFlight, readOrder, Slots, serverSlots, tablesInFlight } from "./slots";
+import { readersInFlight, readOrder, Slots, tablesInFlight } from "./slots";
 import { locateFile } from "./source";
-import { emptyCounters, type TableCounters, type TableJob, timed } from "./table-job";
+import { type TableJob, timed } from "./table-job";
 import { verifyTable } from "./verify";
 
 export interface ProgressEvent {
   runId: number;
   table: TableName;
   counters: TableCounters;
-}
-
-/** Tables a stopped run never reached are marked skipped, so the run detail says why they have no counters. */
-async function markNotRun(db: ReturnType<typeof getDb>, runId: number, why = "the run stopped") {
-  await db
-    .update(etlRunTables)
-    .set({ status: "skipped", message: `Not run: ${why}` })
-    .where(and(eq(etlRunTables.runId, runId), inArray(etlRunTables.status, ["pending", "running"])));
 }
 
 export interface ExecuteOptions {
@@ -60,6 +55,8 @@ interface RunContext {
   db: ReturnType<typeof getDb>;
   pool: ReturnType<typeof getPool>;
   run: EtlRun;
+  /** What the run's mode does (modes.ts). */
+  mode: ModeTraits;
   settings: EngineSettings;
   hash: LineHasher;
   signal: AbortSignal;
@@ -87,16 +84,13 @@ async function syncTable(
   onReject: (r: Reject) => void,
   handOff: () => Promise<void>,
 ) {
-  const { run, settings } = ctx;
+  const { run, mode, settings } = ctx;
   const onDownload = (done: number, total: number | undefined) => {
     counters.bytesRead = done;
     counters.bytesTotal = total ?? null;
   };
-  // Verify and repair look for rows changed behind the sync's back: an unchanged file proves nothing about them.
-  const fullCompare = run.mode === "verify" || run.repair;
-  const skipUnchanged = run.mode === "incremental" && !fullCompare;
   const file = await timed(counters, "download", () =>
-    locateFile(ctx.db, run.source, spec, settings.source, onDownload, ctx.signal, skipUnchanged),
+    locateFile(ctx.db, run.source, spec, settings.source, onDownload, ctx.signal, mode.skipUnchanged),
   );
   if (file.kind === "unchanged") {
     counters.stage = "skipped";
@@ -115,31 +109,30 @@ async function syncTable(
     deleteGuard: { share: settings.deleteGuardShare, force: run.forceDeletes },
     onReject,
     handOff,
-    fullCompare,
+    fullCompare: mode.fullCompare,
     history: { runId: run.id, track: settings.history[spec.table].track },
     searchIndex: ctx.searchIndex,
   };
-  if (run.mode === "verify") {
+  if (mode.job === "compare") {
     await verifyTable(job, ctx.db, run.id);
     return true;
   }
   const fingerprint = await timed(counters, "download", () => fileFingerprint(file.path, ctx.signal));
   const known = await knownFile(ctx.db, spec.table);
-  if (run.mode === "incremental" && !job.fullCompare && fingerprint && fingerprint === known?.fingerprint) {
+  if (mode.skipUnchanged && fingerprint && fingerprint === known?.fingerprint) {
     counters.stage = "skipped";
     counters.message = "Skipped: the same bytes as the file of its last exact sync.";
     return false;
   }
-  if (run.mode === "incremental") job.kept = await findKeptFile(ctx.keptFolder, spec, known);
+  if (mode.keptFileDiff) job.kept = await findKeptFile(ctx.keptFolder, spec, known);
   // Cleared before anything can change the table, written again only once it equals this file.
   await forgetFingerprint(ctx.db, spec.table);
   counters.bytesRead = 0;
   counters.bytesTotal = file.bytes;
-  const { idsInOrder } = await (run.mode === "first-run" ? firstBuild(job) : incrementalSync(job));
-  // A first build logs no rows: the table's past before it cannot be rebuilt from the log.
-  if (run.mode === "first-run") await raiseHorizon(ctx.pool, spec.table, run.id);
+  const { idsInOrder } = await (mode.job === "build" ? firstBuild(job) : incrementalSync(job));
+  if (mode.raisesHorizon) await raiseHorizon(ctx.pool, spec.table, run.id);
   // A table replaced whole: the search index is built again from all its sources at the run's end.
-  if (run.mode === "first-run" && ctx.searchIndex && searchSourceTables.includes(spec.table)) {
+  if (mode.job === "build" && ctx.searchIndex && searchSourceTables.includes(spec.table)) {
     await markSearchForBuild(ctx.pool);
   }
   await file.remember?.();
@@ -199,16 +192,16 @@ async function runTable(
  * Runs the tables in order, overlapping where it helps: two tables' files are read at once (the engine's
  * thread is otherwise idle about 40 % of a read, waiting on zlib's threads and on the server), and as soon as
  * either has been read (its server-side work, the indexes or the apply, is next), the next table starts
- * reading. Server-side work takes a slot (serverSlots) for the rest of its table. Each slot is given back by
- * whichever table is done with it first: the next table never waits on the largest file's read because it
- * happened to start first.
+ * reading. Server-side work takes a slot (the mode's serverSlots) for the rest of its table. Each slot is given
+ * back by whichever table is done with it first: the next table never waits on the largest file's read because
+ * it happened to start first.
  */
 async function runTables(ctx: RunContext, beat: Heartbeat, tables: TableName[], failures: string[]) {
   const running: Promise<void>[] = [];
   // Each table in progress holds its connections (and, waiting, its staged rows): a bounded number of them.
   const inProgress = new Slots(tablesInFlight);
   const readers = new Slots(readersInFlight);
-  const server = new Slots(serverSlots(ctx.run.mode));
+  const server = new Slots(ctx.mode.serverSlots);
   for (const table of tables) {
     const leave = await inProgress.take();
     const readDone = await readers.take();
@@ -270,13 +263,13 @@ async function recordLostNode(
  * take in this run's changes as well.
  */
 async function checkQuality(ctx: RunContext, tables: TableName[]): Promise<void> {
-  const { run, pool, log } = ctx;
-  if (run.mode === "verify" || tables.length === 0) return;
+  const { run, mode, pool, log } = ctx;
+  if (mode.qualityChecks === "none" || tables.length === 0) return;
   const started = performance.now();
   try {
     const [rows] = await pool.query<RowDataPacket[]>(
       "SELECT COUNT(*) AS n FROM etl_run_tables WHERE run_id = ? AND (inserted + updated + deleted > 0 OR (? AND status = 'succeeded'))",
-      [run.id, run.mode === "first-run"],
+      [run.id, mode.qualityChecks === "succeeded"],
     );
     if (Number(rows[0]?.n ?? 0) === 0) return;
     const results = await runQualityChecks(pool, { runId: run.id, upTo: run.id });
@@ -350,6 +343,7 @@ async function execute(
     db,
     pool,
     run,
+    mode: modeOf(run),
     settings,
     hash: await lineHasher(),
     signal: controller.signal,
@@ -378,7 +372,7 @@ async function execute(
   } else {
     try {
       if (controller.signal.aborted)
-        await markNotRun(db, runId, (controller.signal.reason as Error | undefined)?.message);
+        await markTablesNotRun(db, runId, (controller.signal.reason as Error | undefined)?.message);
       const { status, error } = outcome(controller.signal, failures);
       await log.flush();
       const ended = await finishRun(db, runId, status, error);

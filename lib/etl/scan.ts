@@ -6,6 +6,7 @@
 import type { Readable } from "node:stream";
 import type { DatasetSpec } from "../catalog/datasets";
 import { expectedHeader } from "../catalog/datasets";
+import type { TableCounters } from "../run-record/counters";
 import { EtlError } from "./errors";
 import type { LineHasher } from "./hash";
 import { type LineKey, LineSplitter, lineChecker, noKey } from "./tsv";
@@ -26,11 +27,7 @@ export interface Reject {
   line: string;
 }
 
-export interface ScanCounters {
-  read: number;
-  rejected: number;
-  duplicates: number;
-}
+export type ScanCounters = Pick<TableCounters, "read" | "rejected" | "duplicates">;
 
 export interface ScanHandlers {
   /** Rows of one chunk, in file order, adjacent duplicates already collapsed. */

@@ -1,9 +1,9 @@
 /**
  * How a run overlaps its tables (pipeline.ts runTables): the order the files are read in, how many tables and
- * readers may be in flight, and the slots that bound the server-side steps running at once.
+ * readers may be in flight, and the slots that bound the server-side steps running at once (how many: the
+ * mode's serverSlots, lib/etl/modes.ts).
  */
 
-import type { EtlRun } from "../../db/schema";
 import { type TableName, tableNames } from "../catalog/datasets";
 
 /**
@@ -24,16 +24,6 @@ export function readOrder(tables: TableName[]): TableName[] {
 export const tablesInFlight = 4;
 /** Files read at once: one thread reads both, interleaved, while each waits on its inflating and the server. */
 export const readersInFlight = 2;
-
-/**
- * Server-side steps that run at once. A first build's index builds and swaps go one at a time: each sorts a
- * whole table. An incremental run's applies go two at a time: each is one session's work on the server, and
- * one at a time they queued behind the largest table, so that the end of a run was the applies alone, one
- * after another, on one of the two cores.
- */
-export function serverSlots(mode: EtlRun["mode"]): number {
-  return mode === "incremental" ? 2 : 1;
-}
 
 /** At most `size` holders at once; the others wait their turn in the order they asked. */
 export class Slots {

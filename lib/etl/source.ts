@@ -121,15 +121,14 @@ export function openRegularFile(file: string): number {
  * of its own that lives until its rows are handed on; V8 frees it only with the object that holds it. Chunks of
  * 1 MB (read) and 256 KB (inflated) outlived young-generation collections and piled up as dead memory. With the
  * engine's small young generation (engine-memory.ts) a row promoted while in flight keeps its whole inflated
- * chunk: 16 KB ones brought a first build at 0.1× from 130–161 MB to 112–119 MB.
+ * chunk, so the inflated chunks are small (figures: docs/benchmark.md, "Figures behind the engine's settings").
  */
 export const rowChunks = { read: 64 << 10, inflate: 16 << 10 };
 
 /**
  * The kept-file diff makes rows of the changed titles only, so its chunks can be larger: each chunk costs the
- * stream machinery and zlib's hand-over to its thread some 20–40 µs. Measured on title_principals at 0.01×
- * (the diff alone), CPU 0.53–0.60 s with 64 KB chunks, 0.52–0.54 s with 128 KB, 0.48–0.51 s with 256 KB; a
- * 1 % run at 0.1× peaked at 115–118 MB, 114–117 MB and 123–125 MB.
+ * stream machinery and zlib's hand-over to its thread some 20–40 µs. 128 KB spends less CPU than 64 KB and no
+ * more memory; 256 KB spends a little less CPU and more memory (docs/benchmark.md).
  */
 export const diffChunks = { read: 128 << 10, inflate: 128 << 10 };
 

@@ -1,47 +1,11 @@
 /** What one table's sync needs and what it reports while it runs. */
 import type { Pool } from "mysql2/promise";
-import { stageSeconds, type TableStage, type TimedStage } from "../../db/run-states";
+import { stageSeconds, type TimedStage } from "../../db/run-states";
 import type { DatasetSpec } from "../catalog/datasets";
+import type { TableCounters } from "../run-record/counters";
 import type { LineHasher } from "./hash";
 import type { KeptFile } from "./kept-file";
-import type { Reject, ScanCounters } from "./scan";
-
-export interface TableCounters extends ScanCounters {
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  deleted: number;
-  deletesWithheld: number;
-  bytesRead: number;
-  bytesTotal: number | null;
-  stage: TableStage;
-  secondsDownload: number;
-  secondsLoad: number;
-  secondsApply: number;
-  secondsIndex: number;
-  message: string | null;
-}
-
-export function emptyCounters(): TableCounters {
-  return {
-    read: 0,
-    rejected: 0,
-    duplicates: 0,
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    deleted: 0,
-    deletesWithheld: 0,
-    bytesRead: 0,
-    bytesTotal: null,
-    stage: "pending",
-    secondsDownload: 0,
-    secondsLoad: 0,
-    secondsApply: 0,
-    secondsIndex: 0,
-    message: null,
-  };
-}
+import type { Reject } from "./scan";
 
 /** What a sync saw of its file's order: ids that never go down let the next run skip unchanged lines in bulk. */
 export interface SyncedShape {
@@ -68,13 +32,12 @@ export interface TableJob {
   /**
    * Called when the table's reading is done and its server-side work (indexes and swap, or the apply) is next:
    * the run starts reading the next table meanwhile, and this waits for a slot for server-side work (one at a
-   * time in a first build, two in an incremental run: pipeline.ts serverSlots).
+   * time in a first build, two in an incremental run: serverSlots in modes.ts).
    */
   handOff?: () => Promise<void>;
   /**
    * Compare with the table itself: no fingerprint skip, no kept-file diff, and each row's content rather than
-   * only its row_hash. Set for verify and repair runs, whose point is to find rows changed outside the sync,
-   * which no shortcut over the file can see.
+   * only its row_hash (the mode's fullCompare, modes.ts).
    */
   fullCompare?: boolean;
   /** The run applying the changes, and whether the table's changes are logged (etl_changes, history.ts). */

@@ -14,6 +14,7 @@ import {
   type NotifyEvent,
   notifyDeliveries,
   notifySettings,
+  runKind,
 } from "../../db/schema";
 import { type Db, getDb } from "../db";
 import { env } from "../env";
@@ -253,7 +254,7 @@ export async function notifyRunOf(db: Db, runId: number): Promise<{ run: NotifyR
     drift,
     run: {
       id: run.id,
-      mode: run.repair ? "repair" : run.mode,
+      mode: runKind(run),
       status: run.status,
       trigger: run.trigger,
       error: run.error,

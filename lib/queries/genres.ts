@@ -134,8 +134,8 @@ function narrowYears(filter: GenreFilter): boolean {
 /**
  * Below this many titles of the chosen type and years, a big genre's page is read from those titles (the
  * titleType_startYear index) and sorted, instead of in the sort's index order: a filter that few titles of the
- * genre pass (movies since 1990 with 1,000 votes in Drama: 27 of the 68,235 titles with 1,000 votes at 0.1×)
- * made that order walk the whole vote range, 1.7 s at 0.1× and at full size.
+ * genre pass (movies since 1990 with 1,000 votes in Drama) made that order walk the whole vote range, seconds at
+ * 0.1× and at full size (docs/benchmark.md, "Figures behind the engine's settings").
  */
 export const typeRangeLimit = 50_000;
 

@@ -1,97 +1,11 @@
 /**
- * The engine's record of a run in `etl_runs` / `etl_run_tables` / `etl_rejects`: it marks the run running,
- * beats its heart, keeps the per-table counters live, saves rejected lines and finishes the run. The run
- * summary read here is the shape the CLI's --json and the HTTP API return.
- *
- * Every change of a run's state is guarded in SQL by the state it comes from (queued → running, a heartbeat
- * only while running, a finish only from an active state), so a run that someone else already failed or
- * cancelled cannot write over it. While it executes, a run holds a server lock on a connection of its own:
- * the server frees it the moment the process dies, so the next start knows at once (lib/runs/control.ts).
+ * The engine's record of a run beside its state (states.ts): the per-table counters kept live, rejected lines,
+ * the drift a verify found, and the run summary, the shape the CLI's --json and the HTTP API return.
  */
-import { and, eq, inArray } from "drizzle-orm";
-import type { Pool, RowDataPacket } from "mysql2/promise";
-import {
-  activeRunStatuses,
-  type DriftKind,
-  etlDrift,
-  etlRejects,
-  etlRuns,
-  etlRunTables,
-  type FinishedRunStatus,
-} from "../../db/schema";
+import { and, eq } from "drizzle-orm";
+import { type DriftKind, etlDrift, etlRejects, etlRuns, etlRunTables } from "../../db/schema";
 import type { TableName } from "../catalog/datasets";
 import type { Db } from "../db";
-
-/** A run that is no longer this process's to execute: another holds it, or it left the queue. */
-export class RunSuperseded extends Error {
-  readonly code = "SUPERSEDED";
-  constructor(message: string) {
-    super(message);
-    this.name = "RunSuperseded";
-  }
-}
-
-/** SQL for the run's lock name, per database (lock names are server-wide) and run: at most 64 characters. */
-export function runLockName(id: number): string {
-  if (!Number.isSafeInteger(id)) throw new Error(`not a run id: ${id}`);
-  return `CONCAT('imdb_run:', LEFT(SHA1(DATABASE()), 16), ':', ${id})`;
-}
-
-export interface RunLock {
-  release(): Promise<void>;
-}
-
-/** Takes the run's lock on a connection of its own, held until release() (or until the process dies). */
-export async function holdRunLock(pool: Pool, id: number): Promise<RunLock> {
-  const connection = await pool.getConnection();
-  try {
-    const [rows] = await connection.query<RowDataPacket[]>(`SELECT GET_LOCK(${runLockName(id)}, 0) AS ok`);
-    if (Number(rows[0]?.ok) !== 1) throw new RunSuperseded(`Run #${id} is already executing elsewhere.`);
-  } catch (error) {
-    connection.release();
-    throw error;
-  }
-  return {
-    async release() {
-      await connection.query(`SELECT RELEASE_LOCK(${runLockName(id)})`).catch(() => undefined);
-      connection.release();
-    },
-  };
-}
-
-const affected = (result: unknown) => (result as [{ affectedRows: number }])[0].affectedRows;
-
-/** queued → running; a run that is no longer queued (failed or cancelled meanwhile) must not start. */
-export async function markRunning(db: Db, id: number): Promise<void> {
-  const result = await db
-    .update(etlRuns)
-    .set({ status: "running", startedAt: new Date(), heartbeatAt: new Date() })
-    .where(and(eq(etlRuns.id, id), eq(etlRuns.status, "queued")));
-  if (affected(result) === 0) throw new RunSuperseded(`Run #${id} is no longer queued; it does not start.`);
-}
-
-/**
- * Records the heartbeat and tells whether someone asked to cancel the run, or whether it was superseded
- * (no longer running: failed or cancelled by someone else), in which case it must stop without writing.
- */
-export async function heartbeat(db: Db, id: number): Promise<{ cancelRequested: boolean; superseded: boolean }> {
-  const result = await db
-    .update(etlRuns)
-    .set({ heartbeatAt: new Date() })
-    .where(and(eq(etlRuns.id, id), eq(etlRuns.status, "running")));
-  if (affected(result) === 0) return { cancelRequested: false, superseded: true };
-  const [row] = await db.select({ cancel: etlRuns.cancelRequested }).from(etlRuns).where(eq(etlRuns.id, id));
-  return { cancelRequested: row?.cancel ?? false, superseded: false };
-}
-
-/** Ends an active run; false when it had already ended (nothing is written over it). */
-export async function finishRun(db: Db, id: number, status: FinishedRunStatus, error?: string): Promise<boolean> {
-  const result = await db
-    .update(etlRuns)
-    .set({ status, finishedAt: new Date(), heartbeatAt: new Date(), error: error ?? null })
-    .where(and(eq(etlRuns.id, id), inArray(etlRuns.status, activeRunStatuses)));
-  return affected(result) > 0;
-}
 
 export type TableProgress = Partial<Omit<typeof etlRunTables.$inferInsert, "runId" | "tableName">>;
 

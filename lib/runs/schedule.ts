@@ -17,7 +17,7 @@ import {
 import { type TableName, tableNames } from "../catalog/datasets";
 import type { Db } from "../db";
 import { env } from "../env";
-import { lostUniqueKeyRace } from "./control";
+import { lostUniqueKeyRace } from "../run-record/states";
 
 export interface Schedule {
   enabled: boolean;

@@ -48,11 +48,10 @@ export class Scheduler {
   }
 
   private async refreshOrLog(): Promise<void> {
-    if (!this.options.fixed) {
-      await this.refresh().catch((error: Error) =>
-        logger().warn({ err: error }, "schedule: could not read the schedule"),
-      );
-    }
+    // A fixed schedule is not read from the database, but it too starts its timer here (at the first call).
+    await this.refresh().catch((error: Error) =>
+      logger().warn({ err: error }, "schedule: could not read the schedule"),
+    );
     await this.checkStale();
   }
 

@@ -1,31 +1,22 @@
 /**
- * Starts syncs for the web console: records the run (one at a time, enforced by createRun) and runs the
- * engine in a worker thread so the request answers at once. The engine keeps etl_runs and etl_run_tables
+ * Starts syncs for the web console: queues the run (queueRun: one at a time, enforced by createRun) and runs
+ * the engine in a worker thread so the request answers at once. The engine keeps etl_runs and etl_run_tables
  * up to date itself; this module only makes sure a worker that dies without a word fails its run.
  */
 import { engineWorkerLimits } from "../etl/engine-memory";
 import "server-only";
 import { Worker } from "node:worker_threads";
-import type { RunMode } from "../../db/schema";
-import { type TableName, tableNames } from "../catalog/datasets";
 import { databaseUrl, getDb } from "../db";
 import { ensureAnsweringNode } from "../db/failover";
 import { env } from "../env";
 import { logger } from "../log";
 import { notifyRunEnd } from "../notify";
-import { finishRun } from "../run-record/record";
-import { assertReplaceConfirmed, createRun, type RunTrigger, requestCancel } from "./control";
+import { finishRun, type RunTrigger, requestCancel } from "../run-record/states";
+import { queueRun, type RunRequest } from "./queue";
 import { type Schedule, type ScheduleOverview, saveSchedule, scheduleOverview } from "./schedule";
 import { Scheduler } from "./scheduler";
 
-export interface StartSync {
-  mode: RunMode;
-  source: string;
-  tables?: TableName[];
-  forceDeletes?: boolean;
-  replace?: boolean;
-  repair?: boolean;
-}
+export type StartSync = Omit<RunRequest, "trigger">;
 
 const cache = globalThis as unknown as { imdbWorkers?: Map<number, Worker>; imdbScheduler?: Scheduler };
 cache.imdbWorkers ??= new Map();
@@ -37,17 +28,12 @@ const workers = cache.imdbWorkers;
  */
 export async function startSync(request: StartSync, trigger: RunTrigger = "web"): Promise<number> {
   const url = databaseUrl();
-  const db = getDb(url);
-  const run = {
-    mode: request.mode,
-    source: request.source,
-    tables: request.tables?.length ? request.tables : [...tableNames],
-    trigger,
-    forceDeletes: request.forceDeletes ?? false,
-    repair: request.repair ?? false,
-  };
-  await assertReplaceConfirmed(db, run, request.replace ?? false);
-  const runId = await createRun(db, run);
+  const { runId } = await queueRun(url, { ...request, trigger }, (id) => executeInWorker(url, id));
+  return runId;
+}
+
+/** Executes a queued run in a worker thread, so the request answers at once; a worker that dies fails its run. */
+function executeInWorker(url: string, runId: number): void {
   const worker = new Worker(new URL("../etl/worker.ts", import.meta.url), {
     workerData: { databaseUrl: url, runId },
     resourceLimits: engineWorkerLimits,
@@ -73,7 +59,6 @@ export async function startSync(request: StartSync, trigger: RunTrigger = "web")
     workers.delete(runId);
     if (!settled) void fail(`The sync worker stopped (exit code ${code}).`);
   });
-  return runId;
 }
 
 /** Asks a queued or running run to stop; false when it is not active. */

@@ -8,7 +8,7 @@ import mysql from "mysql2/promise";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { getDb } from "../../lib/db";
-import { finishRun } from "../../lib/run-record/record";
+import { finishRun } from "../../lib/run-record/states";
 import { type ConsoleServer, startConsole, waitFor } from "../../scripts/console-server";
 import { launchBrowser } from "../helpers/browser";
 import { queueRun } from "../helpers/engine-run";

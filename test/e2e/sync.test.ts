@@ -2,7 +2,7 @@ import mysql from "mysql2/promise";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { tableNames } from "../../lib/catalog/datasets";
-import { runLockName } from "../../lib/run-record/record";
+import { runLockName } from "../../lib/run-record/states";
 import { launchBrowser } from "../helpers/browser";
 import { type ConsolePage, openConsole, sampleLineCounts } from "./console-page";
 

@@ -9,12 +9,12 @@ import { gzipSync } from "node:zlib";
 import type { RowDataPacket } from "mysql2";
 import type { RunMode } from "../../db/schema";
 import { datasets, expectedHeader, type TableName } from "../../lib/catalog/datasets";
-import { getDb, getPool } from "../../lib/db";
+import { getPool } from "../../lib/db";
 import { executeRun } from "../../lib/etl/pipeline";
 import { type EngineSettings, settingsFromEnv } from "../../lib/etl/settings";
 import type { SourceSettings } from "../../lib/etl/source";
 import { keyColumns } from "../../lib/etl/sql";
-import { createRun } from "../../lib/runs/control";
+import { queueRun as queueRunAndExecute } from "../../lib/runs/queue";
 
 export interface EngineRun {
   mode: RunMode;
@@ -38,15 +38,11 @@ export function testSettings(run: Pick<EngineRun, "settings" | "sourceSettings">
   };
 }
 
+/** Queues a run the way the CLI does (a first build replaces data unasked), without executing it. */
 export async function queueRun(url: string, run: EngineRun): Promise<number> {
-  return createRun(getDb(url), {
-    mode: run.mode,
-    source: run.source,
-    tables: run.tables,
-    trigger: "cli",
-    forceDeletes: run.forceDeletes ?? false,
-    repair: run.repair,
-  });
+  const { mode, source, tables, forceDeletes, repair } = run;
+  const request = { mode, source, tables, forceDeletes, repair, trigger: "cli", replace: true } as const;
+  return (await queueRunAndExecute(url, request, () => undefined)).runId;
 }
 
 /** Queues a run and executes it to its end; returns its summary. */

@@ -11,8 +11,8 @@ import { closePools, getDb } from "../../lib/db";
 import { EtlError } from "../../lib/etl/errors";
 import { executeRun } from "../../lib/etl/pipeline";
 import { locateFile } from "../../lib/etl/source";
-import type { TableCounters } from "../../lib/etl/table-job";
-import { requestCancel } from "../../lib/runs/control";
+import type { TableCounters } from "../../lib/run-record/counters";
+import { requestCancel } from "../../lib/run-record/states";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import {
   type EngineRun,

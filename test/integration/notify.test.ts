@@ -14,7 +14,7 @@ import { datasets, expectedHeader } from "../../lib/catalog/datasets";
 import { closePools, getDb } from "../../lib/db";
 import { executeRun } from "../../lib/etl/pipeline";
 import { type NotifyBody, saveNotificationSettings, settleNotifications } from "../../lib/notify";
-import { finishRun } from "../../lib/run-record/record";
+import { finishRun } from "../../lib/run-record/states";
 import { createRun } from "../../lib/runs/control";
 import { defaultSchedule, type Schedule } from "../../lib/runs/schedule";
 import { Scheduler } from "../../lib/runs/scheduler";

@@ -9,7 +9,7 @@ import { and, eq, gt, max } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { etlRuns, etlScheduleFirings } from "../../db/schema";
 import { closePools, getDb } from "../../lib/db";
-import { finishRun } from "../../lib/run-record/record";
+import { finishRun } from "../../lib/run-record/states";
 import { createRun } from "../../lib/runs/control";
 import { defaultSchedule, readSchedule, type Schedule, saveSchedule } from "../../lib/runs/schedule";
 import { Scheduler, type StartScheduledRun } from "../../lib/runs/scheduler";
@@ -106,6 +106,26 @@ describe("the stored schedule", () => {
     const runs = await scheduledRuns(before);
     expect(new Set(runs.map((r) => r.id))).toEqual(new Set(rows.map((r) => r.runId)));
     expect(runs.every((r) => r.tables === "title_ratings" && r.mode === "incremental")).toBe(true);
+  });
+
+  it('runs a fixed schedule (npm run schedule -- "<cron>") on its timer, whatever the stored one says', async () => {
+    const before = await lastRunId();
+    const fixed = new Scheduler({
+      db: () => getDb(database.url),
+      start: queueAndFinish,
+      pollMs: 200,
+      fixed: every2s as Schedule,
+    });
+    schedulers.push(fixed);
+    await fixed.start();
+    expect(fixed.nextRun()).toBeInstanceOf(Date);
+    await sleep(4_500);
+    fixed.stop();
+    await sleep(1_000);
+    const rows = await firings();
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    expect(rows.every((r) => r.scheduleKey === "cli" && r.outcome === "started")).toBe(true);
+    expect((await scheduledRuns(before)).length).toBe(rows.length);
   });
 
   it("skips and records a tick that finds a run active, without queueing behind it", async () => {

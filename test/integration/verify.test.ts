@@ -18,7 +18,7 @@ import { etlRuns } from "../../db/schema";
 import { datasets, type TableName, tableNames } from "../../lib/catalog/datasets";
 import { closePools, getDb, getPool } from "../../lib/db";
 import { executeRun } from "../../lib/etl/pipeline";
-import { requestCancel } from "../../lib/runs/control";
+import { requestCancel } from "../../lib/run-record/states";
 import { SyncBusyError } from "../../lib/runs/errors";
 import { buildEngine } from "../../scripts/bench/sync";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";

@@ -17,8 +17,8 @@ import { KeptFileUnusable } from "../../lib/etl/kept-file";
 import { KeyMerge, type MergeOutput } from "../../lib/etl/merge";
 import { scanFile } from "../../lib/etl/scan";
 import { diffChunks, openBytes } from "../../lib/etl/source";
-import { emptyCounters } from "../../lib/etl/table-job";
 import { lineKeyReader, noKey } from "../../lib/etl/tsv";
+import { emptyCounters } from "../../lib/run-record/counters";
 import { tableCursor } from "../helpers/key-cursor";
 
 /** A small deterministic random generator (mulberry32), so a failing seed can be replayed. */

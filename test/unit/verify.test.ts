@@ -1,12 +1,12 @@
 /** The pure parts of verify: what the merge's drift output counts and keeps, how a run is recorded, the API rule. */
 import { describe, expect, it } from "vitest";
+import { recordedMode } from "../../db/run-states";
 import { startRunSchema } from "../../lib/api/contract";
 import { datasets, formatKey } from "../../lib/catalog/datasets";
 import { KeyMerge } from "../../lib/etl/merge";
 import type { ScannedRow } from "../../lib/etl/scan";
 import { selectRowLinesSql } from "../../lib/etl/sql";
 import { DriftCount, describeDrift } from "../../lib/etl/verify";
-import { recordedMode } from "../../lib/runs/control";
 import { tableCursor as tableOf } from "../helpers/key-cursor";
 
 const row = (id: number, ordering: number, hash: bigint, lineNumber: number, rejected = false) =>
