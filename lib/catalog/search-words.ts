@@ -26,6 +26,8 @@ const extraFoldPattern = /[\u00df\u00e6\u0153\u00f8\u0111\u00f0\u0142\u00fe\u013
 
 /** Lower case without accents: "Amélie" → "amelie", "Søren" → "soren", "Straße" → "strasse". */
 export function fold(text: string): string {
+  // Most titles and names are plain ASCII: lower case is all they need, and NFKD is the costly part.
+  if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase();
   return text
     .toLowerCase()
     .normalize("NFKD")

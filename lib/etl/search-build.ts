@@ -1,122 +1,152 @@
 /**
  * A full build of the search index (search-index.ts), after a first build: every title, person and cast list
- * read in key order, a batch at a time, its words written by LOAD DATA into a copy of search_words without its
- * keys (people's known-for titles into a copy of search_known_for), the keys added in one sorted pass (as a
- * first build adds a table's indexes), and the copies swapped in by one RENAME. Searches answer from the old
- * index meanwhile.
+ * read in key order, a batch at a time, its words written by LOAD DATA into a copy of search_words in the copy's
+ * own primary-key order (kind, id, word), so the load only ever appends; people's known-for titles likewise into
+ * a copy of search_known_for. The word index (search_words_word) is added after, in one sorted pass, as a first
+ * build adds a table's indexes, and the copies are swapped in by one RENAME. Searches answer from the old index
+ * meanwhile.
  */
-import type { Pool, PoolConnection, RowDataPacket } from "mysql2/promise";
+import type { Pool, PoolConnection } from "mysql2/promise";
 import { searchKind } from "../catalog/search-words";
 import { LoadStream, streamingConnection } from "./load-stream";
-import { characterWords, type EntityWords, personWords, titleWords } from "./search-entities";
+import {
+  characterWords,
+  type EntityBatch,
+  type EntityKeys,
+  type EntityWords,
+  personWords,
+  titleWords,
+} from "./search-entities";
 
-const buildTable = "_build_search_words";
+const wordsBuild = "_build_search_words";
 const knownForBuild = "_build_search_known_for";
-/** Entities read per batch (a primary-key range, then their akas or credits). */
-const batchSize = 5000;
+/** Entities read per batch: a primary-key range, then their akas or credits. */
+const defaultBatchSize = 2000;
 
 export interface BuildCounts {
   titles: number;
   people: number;
   casts: number;
   words: number;
+  /** Seconds reading and writing each kind, and adding the word index. */
+  stages: Record<string, number>;
 }
 
-/** The ids of the next batch of a table, in key order after `after`. */
-async function nextIds(connection: PoolConnection, sql: string, after: number): Promise<number[]> {
-  const [rows] = await connection.query<RowDataPacket[]>(sql, [after, batchSize]);
-  return rows.map((r) => Number(r.id));
-}
-
-const sources: {
+interface Source {
   kind: number;
-  counter: keyof Omit<BuildCounts, "words">;
-  ids: string;
-  read: (c: PoolConnection, ids: number[]) => Promise<EntityWords[]>;
-}[] = [
-  {
-    kind: searchKind.title,
-    counter: "titles",
-    ids: "SELECT tid AS id FROM title_basics WHERE tid > ? ORDER BY tid LIMIT ?",
-    read: titleWords,
-  },
-  {
-    kind: searchKind.person,
-    counter: "people",
-    ids: "SELECT nid AS id FROM name_basics WHERE nid > ? ORDER BY nid LIMIT ?",
-    read: personWords,
-  },
-  {
-    kind: searchKind.characters,
-    counter: "casts",
-    ids: "SELECT DISTINCT tid AS id FROM title_principals WHERE tid > ? ORDER BY tid LIMIT ?",
-    read: characterWords,
-  },
+  counter: "titles" | "people" | "casts";
+  read: (c: PoolConnection, keys: EntityKeys) => Promise<EntityBatch>;
+}
+
+const sources: Source[] = [
+  { kind: searchKind.title, counter: "titles", read: titleWords },
+  { kind: searchKind.person, counter: "people", read: personWords },
+  { kind: searchKind.characters, counter: "casts", read: characterWords },
 ];
+
+/** One batch: its last key (where the next starts) and its entities in key order. */
+function readBatch(
+  reader: PoolConnection,
+  source: Source,
+  keys: { after: number; limit: number; creditsPerTitle?: number },
+) {
+  const batch = readEntities(reader, source, keys);
+  // Read ahead of its use: a failure is thrown where it is awaited, never as an unhandled rejection meanwhile.
+  batch.catch(() => undefined);
+  return batch;
+}
+
+async function readEntities(reader: PoolConnection, source: Source, keys: EntityKeys) {
+  const { entities, last } = await source.read(reader, keys);
+  return last === undefined ? undefined : { last, entities: entities.sort((a, b) => a.id - b.id) };
+}
+
+/** The batch as LOAD DATA lines in (kind, id, word) order; words are letters and digits, nothing to escape. */
+function wordLines(kind: number, entities: EntityWords[]): string[] {
+  const lines: string[] = [];
+  for (const e of entities) {
+    for (const w of [...e.words].sort()) lines.push(`${kind}\t${e.id}\t${w}\t${e.popularity}\n`);
+  }
+  return lines;
+}
+
+function knownForLines(entities: EntityWords[]): string {
+  let text = "";
+  for (const e of entities)
+    for (const tid of [...(e.knownFor ?? [])].sort((a, b) => a - b)) text += `${e.id}\t${tid}\n`;
+  return text;
+}
 
 export async function buildSearchIndex(
   pool: Pool,
-  options: { upTo: number; maxTxnBytes?: number; signal?: AbortSignal },
+  options: {
+    upTo: number;
+    maxTxnBytes?: number;
+    signal?: AbortSignal;
+    /** Smaller batches, for tests that want every boundary between ranges crossed. */
+    batchSize?: number;
+    creditsPerTitle?: number;
+  },
 ): Promise<BuildCounts> {
-  const counts: BuildCounts = { titles: 0, people: 0, casts: 0, words: 0 };
+  const range = { limit: options.batchSize ?? defaultBatchSize, creditsPerTitle: options.creditsPerTitle };
+  const counts: BuildCounts = { titles: 0, people: 0, casts: 0, words: 0, stages: {} };
   const reader = await pool.getConnection();
   const writer = await streamingConnection(pool);
+  const knownWriter = await streamingConnection(pool);
+  const stopIfCancelled = () => {
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error("cancelled");
+  };
   try {
-    await writer.query(`DROP TABLE IF EXISTS ${buildTable}`);
-    // A sequence as its key while loading (every table gets a primary key, as a Galera node wants); the real
-    // keys are added after, in one sorted pass.
+    await writer.query(`DROP TABLE IF EXISTS ${wordsBuild}, ${knownForBuild}`);
+    // Their primary keys only: the load appends in key order; the other index is added after.
     await writer.query(
-      `CREATE TABLE ${buildTable} (seq BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
-         word VARCHAR(40) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, kind TINYINT UNSIGNED NOT NULL,
-         popularity TINYINT UNSIGNED NOT NULL, id INT UNSIGNED NOT NULL) ENGINE=InnoDB`,
+      `CREATE TABLE ${wordsBuild} (kind TINYINT UNSIGNED NOT NULL, id INT UNSIGNED NOT NULL,
+         word VARCHAR(40) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, popularity TINYINT UNSIGNED NOT NULL,
+         PRIMARY KEY (kind, id, word)) ENGINE=InnoDB`,
     );
-    await writer.query(`DROP TABLE IF EXISTS ${knownForBuild}`);
     await writer.query(
-      `CREATE TABLE ${knownForBuild} (seq BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
-         tid INT UNSIGNED NOT NULL, nid INT UNSIGNED NOT NULL) ENGINE=InnoDB`,
+      `CREATE TABLE ${knownForBuild} (nid INT UNSIGNED NOT NULL, tid INT UNSIGNED NOT NULL,
+         PRIMARY KEY (nid, tid)) ENGINE=InnoDB`,
     );
-    const load = new LoadStream(
-      writer,
-      `LOAD DATA LOCAL INFILE 'search-words' INTO TABLE ${buildTable} CHARACTER SET utf8mb4
-       FIELDS TERMINATED BY '\\t' ESCAPED BY '' LINES TERMINATED BY '\\n' (word, kind, popularity, id)`,
-      options.maxTxnBytes,
-    );
+    const load = (connection: PoolConnection, table: string, columns: string) =>
+      new LoadStream(
+        connection,
+        `LOAD DATA LOCAL INFILE '${table}' INTO TABLE ${table} CHARACTER SET utf8mb4
+         FIELDS TERMINATED BY '\\t' ESCAPED BY '' LINES TERMINATED BY '\\n' (${columns})`,
+        options.maxTxnBytes,
+      );
+    const words = load(writer, wordsBuild, "kind, id, word, popularity");
+    const known = load(knownWriter, knownForBuild, "nid, tid");
     try {
       for (const source of sources) {
-        for (let after = -1; ; ) {
-          if (options.signal?.aborted) throw options.signal.reason ?? new Error("cancelled");
-          const ids = await nextIds(reader, source.ids, after);
-          if (ids.length === 0) break;
-          after = ids[ids.length - 1] as number;
-          const entities = await source.read(reader, ids);
-          // Words are letters and digits only: nothing in them needs escaping for LOAD DATA.
-          const lines: string[] = [];
-          for (const e of entities)
-            for (const w of e.words) lines.push(`${w}\t${source.kind}\t${e.popularity}\t${e.id}\n`);
-          counts[source.counter] += entities.length;
+        const started = performance.now();
+        // The next batch is read while this one is written: the server's reads and LOAD DATA overlap.
+        let next = readBatch(reader, source, { ...range, after: -1 });
+        for (;;) {
+          const batch = await next;
+          if (!batch) break;
+          stopIfCancelled();
+          next = readBatch(reader, source, { ...range, after: batch.last });
+          const lines = wordLines(source.kind, batch.entities);
+          counts[source.counter] += batch.entities.length;
           counts.words += lines.length;
-          await load.write(Buffer.from(lines.join(""), "utf8"));
-          // On the reader: the writer's connection is busy with the LOAD DATA in flight.
-          const known = entities.flatMap((e) => (e.knownFor ?? []).map((tid) => [tid, e.id]));
-          if (known.length > 0) await reader.query(`INSERT INTO ${knownForBuild} (tid, nid) VALUES ?`, [known]);
+          await words.write(Buffer.from(lines.join(""), "utf8"));
+          if (source.kind === searchKind.person) await known.write(Buffer.from(knownForLines(batch.entities), "utf8"));
         }
+        counts.stages[source.counter] = (performance.now() - started) / 1000;
       }
-      await load.end();
+      await Promise.all([words.end(), known.end()]);
     } catch (error) {
-      await load.abort(error as Error);
+      await Promise.all([words.abort(error as Error), known.abort(error as Error)]);
       throw error;
     }
-    if (options.signal?.aborted) throw options.signal.reason ?? new Error("cancelled");
+    stopIfCancelled();
+    const indexing = performance.now();
+    await writer.query(`ALTER TABLE ${wordsBuild} ADD KEY search_words_word (word, kind, popularity DESC, id)`);
+    await writer.query(`ALTER TABLE ${knownForBuild} ADD KEY search_known_for_title (tid)`);
+    counts.stages.index = (performance.now() - indexing) / 1000;
     await writer.query(
-      `ALTER TABLE ${buildTable} DROP PRIMARY KEY, DROP COLUMN seq,
-         ADD PRIMARY KEY (word, kind, popularity DESC, id), ADD KEY search_words_entity (kind, id)`,
-    );
-    await writer.query(
-      `ALTER TABLE ${knownForBuild} DROP PRIMARY KEY, DROP COLUMN seq,
-         ADD PRIMARY KEY (tid, nid), ADD KEY search_known_for_person (nid)`,
-    );
-    await writer.query(
-      `RENAME TABLE search_words TO _old_search_words, ${buildTable} TO search_words,
+      `RENAME TABLE search_words TO _old_search_words, ${wordsBuild} TO search_words,
          search_known_for TO _old_search_known_for, ${knownForBuild} TO search_known_for`,
     );
     await writer.query("DROP TABLE _old_search_words, _old_search_known_for");
@@ -130,11 +160,12 @@ export async function buildSearchIndex(
       [options.upTo],
     );
   } catch (error) {
-    await writer.query(`DROP TABLE IF EXISTS ${buildTable}, ${knownForBuild}`).catch(() => undefined);
+    await writer.query(`DROP TABLE IF EXISTS ${wordsBuild}, ${knownForBuild}`).catch(() => undefined);
     throw error;
   } finally {
     reader.release();
     writer.release();
+    knownWriter.release();
   }
   return counts;
 }

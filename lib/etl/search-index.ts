@@ -10,7 +10,7 @@ import type { Pool, PoolConnection, RowDataPacket } from "mysql2/promise";
 import { type DatasetSpec, idColumn, type TableName } from "../catalog/datasets";
 import { searchKind } from "../catalog/search-words";
 import { buildSearchIndex } from "./search-build";
-import { characterWords, type EntityWords, personWords, titleWords } from "./search-entities";
+import { characterWords, type EntityBatch, type EntityKeys, personWords, titleWords } from "./search-entities";
 
 /** Each table the words or their order come from, with the code its keys are noted under in search_dirty. */
 const dirtySource: Partial<Record<TableName, number>> = {
@@ -52,7 +52,7 @@ export async function markSearchForBuild(pool: Pool): Promise<void> {
   await pool.query("UPDATE search_state SET needs_build = TRUE WHERE id = 1");
 }
 
-const readers: Record<number, (c: PoolConnection, ids: number[]) => Promise<EntityWords[]>> = {
+const readers: Record<number, (c: PoolConnection, keys: EntityKeys) => Promise<EntityBatch>> = {
   [searchKind.title]: titleWords,
   [searchKind.person]: personWords,
   [searchKind.characters]: characterWords,
@@ -65,10 +65,8 @@ const batchEntities = 1000;
 
 /** Replaces the words of these entities of one kind with their words as the tables hold them now. */
 async function rewrite(connection: PoolConnection, kind: number, ids: number[]): Promise<number> {
-  const entities = await (readers[kind] as (c: PoolConnection, ids: number[]) => Promise<EntityWords[]>)(
-    connection,
-    ids,
-  );
+  const read = readers[kind] as (c: PoolConnection, keys: EntityKeys) => Promise<EntityBatch>;
+  const { entities } = await read(connection, { ids });
   const rows: [string, number, number, number][] = [];
   for (const e of entities) for (const w of e.words) rows.push([w, kind, e.popularity, e.id]);
   await connection.beginTransaction();

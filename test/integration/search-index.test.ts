@@ -111,9 +111,11 @@ describe("the search index after incremental runs", () => {
       const [dirty] = await pool().query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM search_dirty");
       expect(Number(dirty[0]?.n), "every noted key taken in").toBe(0);
       const refreshed = await indexRows();
+      // Built in batches of two titles and cast lists cut every two credits (every kind of range boundary crossed), then as usual.
+      await buildSearchIndex(pool(), { upTo: summary.id, batchSize: 2, creditsPerTitle: 1 });
+      expect(await indexRows(), `round ${round}, small batches`).toEqual(refreshed);
       await buildSearchIndex(pool(), { upTo: summary.id });
-      const full = await indexRows();
-      expect(full, `round ${round}`).toEqual(refreshed);
+      expect(await indexRows(), `round ${round}`).toEqual(refreshed);
     }
     expect(tableNames).toContain("title_ratings");
   });
