@@ -369,7 +369,7 @@ if (queries && !values["no-console-load"]) {
   // The last run that logged changes (the primary key's first column): its page lists them.
   const changedRun = await onServer(benchUrl, async (c) => {
     const [rows] = await c.query(
-      "SELECT COALESCE((SELECT MAX(run_id) FROM etl_changes), (SELECT MAX(id) FROM etl_runs)) AS id",
+      "SELECT COALESCE((SELECT MAX(run_id) FROM bench.etl_changes), (SELECT MAX(id) FROM bench.etl_runs)) AS id",
     );
     return Number((rows as { id: number }[])[0]?.id);
   });
