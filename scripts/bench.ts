@@ -6,9 +6,10 @@
  * the steps with a target below the first build are run `--runs` times (three below full size) and reported by
  * their median
  * (docs/benchmark.md); the same first build and 1 % run without the text-key indexes, to show what they cost;
- * then typical queries on IMDb's keys against a text-keyed reference schema (`bench_ref`), and the console's
- * genre pages (with and without filters), a title page, the search page and five typical searches of
- * `GET /api/search` under 20 concurrent clients while an incremental sync runs.
+ * then typical queries on IMDb's keys against a text-keyed reference schema (`bench_ref`), and every console page a
+ * person opens (overview, runs, a run with its changes, changes, genres, the biggest genre with and without filters,
+ * a popular title, a prolific person, the search page and five typical searches of `GET /api/search`), alone and
+ * under 20 concurrent clients while incremental syncs run one after another.
  * Data is generated once per scale and cached under bench-data/; results go to
  * bench-results/latest-<scale>.json. --keep leaves the `bench` and `bench_ref` databases in place afterwards;
  * --no-queries (which also leaves out the console load) keeps the disk used to one mirror, as at full size.
@@ -356,43 +357,58 @@ if (!values["no-queries"]) {
   queryResults = { referenceSeconds, run: await runQueries(benchUrl, withDatabase(serverUrl, "bench_ref")) };
 }
 
-/**
- * The console's pages under load while a sync runs: the tables hold the changed files now (the history-off
- * step), so the sync goes back to the base files, another 1 % change.
- */
+/** The console's pages alone, then under load while incremental syncs run (scripts/bench/console-load.ts). */
 const loadClients = 20;
-let consoleLoad: { pages: PageLoad[]; sync?: StepResult } | undefined;
+let consoleLoad: { pages: PageLoad[]; syncs: StepResult[] } | undefined;
 // The console pages are chosen by the queries' picks, so --no-queries leaves the console load out too.
 const queries = queryResults?.run;
 if (queries && !values["no-console-load"]) {
-  console.log(`console: ${loadClients} clients per page while an incremental sync runs …`);
-  const searches = await onServer(benchUrl, (c) => typicalSearches(c, "bench", queries.picks.title));
-  let sync: StepResult | undefined;
+  console.log(`console: ${loadClients} clients per page while incremental syncs run …`);
+  const picks = queries.picks;
+  const searches = await onServer(benchUrl, (c) => typicalSearches(c, "bench", picks.title));
+  // The last run that logged changes (the primary key's first column): its page lists them.
+  const changedRun = await onServer(benchUrl, async (c) => {
+    const [rows] = await c.query(
+      "SELECT COALESCE((SELECT MAX(run_id) FROM bench.etl_changes), (SELECT MAX(id) FROM bench.etl_runs)) AS id",
+    );
+    return Number((rows as { id: number }[])[0]?.id);
+  });
+  const genre = `/genres/${encodeURIComponent(picks.genre)}`;
+  const syncs: StepResult[] = [];
   const pages = await measureConsoleLoad({
     databaseUrl: benchUrl,
     connections: loadClients,
     seconds: 15,
     pages: [
-      { page: "genre", path: `/genres/${encodeURIComponent(queries.picks.genre)}` },
-      { page: "title", path: `/titles/${queries.picks.title}` },
-      // The genre filter of issue 24: a type and years that few of the genre's rated titles have.
-      {
-        page: "genre, filtered",
-        path: `/genres/${encodeURIComponent(queries.picks.genre)}?type=movie&yearFrom=1990&minVotes=1000`,
-      },
+      { page: "overview", path: "/" },
+      { page: "runs", path: "/runs" },
+      { page: "run with its changes", path: `/runs/${changedRun}` },
+      { page: "changes", path: "/changes" },
+      { page: "genres", path: "/genres" },
+      { page: "genre", path: genre },
+      // The genre filters of issue 24: a type, then a type, years and votes that few of the genre's titles have.
+      { page: "genre, type", path: `${genre}?type=movie` },
+      { page: "genre, filtered", path: `${genre}?type=movie&yearFrom=1990&minVotes=1000` },
+      { page: "popular title", path: `/titles/${picks.popularTitle}` },
+      { page: "prolific person", path: `/names/${picks.person}` },
       { page: "search page", path: `/search?q=${encodeURIComponent(searches[0]?.q ?? "the")}` },
       ...searches.map((s) => ({ page: s.page, path: `/api/search?q=${encodeURIComponent(s.q)}` })),
     ],
-    startSync: async () => {
-      sync = await measure({
-        step: "incremental under console load",
+    // The tables hold the changed files now (the history-off step): back to the base files, then forth, each one
+    // another 1 % change checked like step 4.
+    sync: async (index) => {
+      const back = index % 2 === 0;
+      const step = await measure({
+        step: `incremental under console load (${index + 1})`,
         mode: "incremental",
-        source: baseDir,
-        want: undone(expected),
+        source: back ? baseDir : changedDir,
+        want: back ? undone(expected) : expected,
       });
+      syncs.push(step);
+      return step.problems.length === 0;
     },
   });
-  consoleLoad = { pages, sync };
+  consoleLoad = { pages, syncs };
 }
 
 const serverVersion = await onServer(serverUrl, async (c) => {
@@ -421,9 +437,10 @@ if (queryResults) {
   );
 }
 if (consoleLoad) {
-  const sync = consoleLoad.sync;
+  const syncs = consoleLoad.syncs;
+  const problems = syncs.flatMap((s) => s.problems);
   console.log(
-    `\nconsole under load, beside an incremental sync (${sync ? `${sync.seconds.toFixed(1)} s, ${sync.rowsWritten?.toLocaleString("en-US")} rows written${sync.problems.length > 0 ? `, ${sync.problems[0]}` : ""}` : "no sync"})\n${formatConsoleLoad(consoleLoad.pages, loadClients)}`,
+    `\nconsole under load, beside ${syncs.length} incremental syncs one after another (${syncs.map((s) => s.seconds.toFixed(1)).join(", ")} s${problems.length > 0 ? `; ${problems[0]}` : ""})\n${formatConsoleLoad(consoleLoad.pages, loadClients)}`,
   );
 }
 const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
@@ -459,7 +476,7 @@ const results = {
   consoleLoad: consoleLoad && {
     clients: loadClients,
     pages: consoleLoad.pages,
-    sync: consoleLoad.sync && { seconds: consoleLoad.sync.seconds, rowsWritten: consoleLoad.sync.rowsWritten },
+    syncs: consoleLoad.syncs.map((s) => ({ seconds: s.seconds, rowsWritten: s.rowsWritten, problems: s.problems })),
   },
 };
 const out = path.join("bench-results", `latest-${scale}${resultSuffix}.json`);
@@ -473,5 +490,8 @@ console.log(
     .join(" ")} at the end (on ${results.machine.cores} cores)\nwrote ${out}`,
 );
 await lock.end();
-const failed = steps.some((s) => s.problems.length > 0) || (queries?.results ?? []).some((q) => q.problems.length > 0);
+const failed =
+  steps.some((s) => s.problems.length > 0) ||
+  (queries?.results ?? []).some((q) => q.problems.length > 0) ||
+  (consoleLoad?.syncs ?? []).some((s) => s.problems.length > 0);
 process.exitCode = failed ? 1 : 0;

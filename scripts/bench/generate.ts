@@ -8,12 +8,13 @@ import path from "node:path";
 import { datasets, expectedHeader, type TableName, tableNames } from "../../lib/catalog/datasets";
 import { formatKey } from "./keys";
 import { linesPerBatch, writeGzLines } from "./lines";
-import { models, valueFields } from "./models";
+import { longSeriesCrew, models, valueFields } from "./models";
 import { Rng } from "./prng";
 import * as v from "./values";
-import { createWorld, type World } from "./world";
+import { createWorld, popularSeries, type World } from "./world";
 
-export const generatorVersion = 1;
+/** 2: heavy tails (tails.ts): people with thousands of credits, series with thousands of episodes. */
+export const generatorVersion = 2;
 
 export interface Manifest {
   generatorVersion: number;
@@ -39,8 +40,14 @@ export class GroupSizer {
     this.groupsLeft = groups;
   }
 
-  next(rng: Rng): number {
+  /** The next group's size; `size` forces it (a long series' full cast), still counted against the total. */
+  next(rng: Rng, size?: number): number {
     const groupsLeft = this.groupsLeft--;
+    if (size !== undefined) {
+      const n = Math.min(size, this.left);
+      this.left -= n;
+      return n;
+    }
     if (groupsLeft <= 1) return Math.min(this.left, this.cap);
     const n = Math.min(this.cap, this.left, rng.geometric(this.left / groupsLeft, this.min));
     this.left -= n;
@@ -48,10 +55,22 @@ export class GroupSizer {
   }
 }
 
+/** The most principals one title has (IMDb's file lists tens per title, not hundreds). */
+const principalsCap = 60;
+
+/**
+ * Votes of the most popular long series: 0.5–2.5 M divided by the rank, above the 163 k an ordinary title gets at
+ * most (values.votes), so the most voted titles are also the ones with the most credits, as the bench's title page
+ * wants.
+ */
+function popularVotes(rng: Rng, rank: number): number {
+  return Math.round((500_000 + rng.int(2_000_000)) / rank);
+}
+
 function titleBasics(rng: Rng, world: World, i: number): string {
   const model = models.title_basics;
   const f = (index: number) => (model.fields[index] as (r: Rng, w: World) => string)(rng, world);
-  const type = world.isEpisode(i) ? "tvEpisode" : f(1);
+  const type = world.isEpisode(i) ? "tvEpisode" : world.longSeries.rank(i) !== undefined ? "tvSeries" : f(1);
   const primary = v.title(rng);
   const original = rng.unit() < 0.9 ? primary : v.title(rng);
   return [type, primary, original, f(4), f(5), f(6), f(7), f(8)].join("\t");
@@ -66,20 +85,26 @@ export function* tableLines(table: TableName, world: World): Generator<string[]>
     table === "title_akas"
       ? new GroupSizer(world.akasRows, space.count, 0, 250)
       : table === "title_principals"
-        ? new GroupSizer(world.principalsRows, space.count, 1, 60)
+        ? new GroupSizer(world.principalsRows, space.count, 1, principalsCap)
         : undefined;
   let batch: string[] = [];
   for (let i = 0; i < space.count; i++) {
     if (table === "title_episode" && !world.isEpisode(i)) continue;
     if (table === "title_ratings" && !world.isRated(i)) continue;
     const key = formatKey(model.prefix, space.id(i));
+    const seriesRank = model.prefix === "tt" ? world.longSeries.rank(i) : undefined;
     if (sizer) {
-      const n = sizer.next(rng);
+      // A long series has the largest cast the file allows.
+      const n = sizer.next(rng, table === "title_principals" && seriesRank !== undefined ? principalsCap : undefined);
       for (let ordering = 1; ordering <= n; ordering++) {
         batch.push(`${key}\t${ordering}\t${valueFields(model, rng, world)}`);
       }
     } else if (table === "title_basics") {
       batch.push(`${key}\t${titleBasics(rng, world, i)}`);
+    } else if (table === "title_crew" && seriesRank !== undefined) {
+      batch.push(`${key}\t${longSeriesCrew(rng, world, world.longSeries.expected[seriesRank - 1] ?? 0)}`);
+    } else if (table === "title_ratings" && seriesRank !== undefined && seriesRank <= popularSeries) {
+      batch.push(`${key}\t${v.rating(rng)}\t${popularVotes(rng, seriesRank)}`);
     } else {
       batch.push(`${key}\t${valueFields(model, rng, world)}`);
     }

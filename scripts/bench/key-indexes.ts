@@ -38,8 +38,11 @@ export function dropKeyIndexes(url: string): Promise<string[]> {
 }
 
 export interface KeyIndexSizes {
-  /** Bytes of the text-key indexes. */
-  keyIndexBytes: number;
+  /**
+   * Bytes of the text-key indexes; null when the database user may not read mysql.innodb_index_stats (the private
+   * server's user holds privileges on its own databases only, docs/security.md).
+   */
+  keyIndexBytes: number | null;
   /** Bytes of the IMDb tables and title_genres: data, primary keys and every secondary index. */
   tablesBytes: number;
   perIndex: Record<string, number>;
@@ -47,17 +50,36 @@ export interface KeyIndexSizes {
 
 const mirrorTables = [...tableNames, "title_genres"];
 
-/** Sizes from InnoDB's persistent index statistics (pages × page size), fresh after ANALYZE TABLE. */
+/** The tables' data and indexes from information_schema, which any user reads for its own tables. */
+async function tableSizes(connection: mysql.Connection): Promise<KeyIndexSizes> {
+  const [rows] = await connection.query(
+    `SELECT COALESCE(SUM(data_length + index_length), 0) AS bytes FROM information_schema.tables
+      WHERE table_schema = DATABASE() AND table_name IN (?)`,
+    [mirrorTables],
+  );
+  return { keyIndexBytes: null, tablesBytes: Number((rows as { bytes: number }[])[0]?.bytes ?? 0), perIndex: {} };
+}
+
+/**
+ * Sizes from InnoDB's persistent index statistics (pages × page size), fresh after ANALYZE TABLE; without the right
+ * to read them, the tables' total only.
+ */
 export function keyIndexSizes(url: string): Promise<KeyIndexSizes> {
   return withConnection(url, async (connection) => {
     await connection.query(`ANALYZE TABLE ${mirrorTables.map((t) => `\`${t}\``).join(", ")}`);
-    const [rows] = await connection.query(
-      `SELECT table_name AS t, index_name AS i, stat_value * @@innodb_page_size AS bytes FROM mysql.innodb_index_stats
-        WHERE database_name = DATABASE() AND stat_name = 'size' AND table_name IN (?)`,
-      [mirrorTables],
-    );
+    let rows: unknown;
+    try {
+      [rows] = await connection.query(
+        `SELECT table_name AS t, index_name AS i, stat_value * @@innodb_page_size AS bytes FROM mysql.innodb_index_stats
+          WHERE database_name = DATABASE() AND stat_name = 'size' AND table_name IN (?)`,
+        [mirrorTables],
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code !== "ER_TABLEACCESS_DENIED_ERROR") throw error;
+      return tableSizes(connection);
+    }
     const keys = new Set((await keyIndexes(connection)).map((k) => `${k.table}.${k.index}`));
-    const sizes: KeyIndexSizes = { keyIndexBytes: 0, tablesBytes: 0, perIndex: {} };
+    const sizes = { keyIndexBytes: 0, tablesBytes: 0, perIndex: {} as Record<string, number> };
     for (const row of rows as { t: string; i: string; bytes: number }[]) {
       const bytes = Number(row.bytes);
       sizes.tablesBytes += bytes;

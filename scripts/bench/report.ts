@@ -228,7 +228,8 @@ export function formatSteps(steps: StepResult[]): string {
 
 /** What the text-key indexes cost: their size, and the engine's steps with and without them. */
 export interface KeyIndexCost {
-  keyIndexBytes: number;
+  /** null: not readable by the database user (KeyIndexSizes). */
+  keyIndexBytes: number | null;
   tablesBytes: number;
   /** The steps as shipped and the same steps over tables without the key indexes (matched by step name). */
   with: StepResult[];
@@ -236,9 +237,10 @@ export interface KeyIndexCost {
 }
 
 export function formatKeyIndexCost(cost: KeyIndexCost): string {
-  const share = (cost.keyIndexBytes / cost.tablesBytes) * 100;
   const out = [
-    `disk: ${mb(cost.keyIndexBytes)} of the tables' ${mb(cost.tablesBytes)} (${share.toFixed(1)} %, data and every index)`,
+    cost.keyIndexBytes === null
+      ? `disk: not measured (the database user may not read mysql.innodb_index_stats); the tables take ${mb(cost.tablesBytes)}, data and every index`
+      : `disk: ${mb(cost.keyIndexBytes)} of the tables' ${mb(cost.tablesBytes)} (${((cost.keyIndexBytes / cost.tablesBytes) * 100).toFixed(1)} %, data and every index)`,
   ];
   for (const without of cost.without) {
     const step = cost.with.find((s) => `${s.step}, no key indexes` === without.step);

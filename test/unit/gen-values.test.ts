@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { datasets, tableNames } from "../../lib/catalog/datasets";
 import { lineChecker, noKey } from "../../lib/etl/tsv";
 import { GroupSizer, tableLines } from "../../scripts/bench/generate";
+import { formatKey } from "../../scripts/bench/keys";
 import { Rng } from "../../scripts/bench/prng";
 import * as v from "../../scripts/bench/values";
 import { createWorld } from "../../scripts/bench/world";
@@ -93,5 +94,55 @@ describe("generated values", () => {
     let total = 0;
     for (let i = 0; i < 2_000; i++) total += sizer.next(rng);
     expect(Math.abs(total - 10_000)).toBeLessThan(60);
+  });
+});
+
+describe("heavy tails (scripts/bench/tails.ts)", () => {
+  /** How often each value of field `field` occurs in `table`, most frequent first. */
+  function ranked(table: (typeof tableNames)[number], field: number): [string, number][] {
+    const counts = new Map<string, number>();
+    for (const line of allLines(table)) {
+      const value = line.split("\t")[field] ?? "";
+      counts.set(value, (counts.get(value) ?? 0) + 1);
+    }
+    return [...counts.entries()].sort((a, b) => b[1] - a[1]);
+  }
+
+  it("credits the busiest person about as the law says, far above everyone drawn uniformly", () => {
+    const [first, second] = ranked("title_principals", 2);
+    const expected = world.busyPeople.expected[0] ?? 0;
+    expect(first?.[0]).toBe(formatKey("nm", world.names.id(world.busyPeople.indices[0] ?? -1)));
+    expect(first?.[1]).toBeGreaterThan(expected * 0.7);
+    expect(first?.[1]).toBeLessThan(expected * 1.3);
+    expect(second?.[1]).toBeLessThan(first?.[1] ?? 0);
+    // A uniform draw gives each person about principals / people credits: the tail is tens of times that.
+    expect(expected).toBeGreaterThan((20 * world.principalsRows) / world.names.count);
+  });
+
+  it("gives the longest series its episodes, the tvSeries type, the most votes and a long crew", () => {
+    const [first] = ranked("title_episode", 1);
+    const series = formatKey("tt", world.titles.id(world.longSeries.indices[0] ?? -1));
+    expect(first?.[0]).toBe(series);
+    expect(first?.[1]).toBeGreaterThan((world.longSeries.expected[0] ?? 0) * 0.6);
+    expect(
+      allLines("title_basics")
+        .find((l) => l.startsWith(`${series}\t`))
+        ?.split("\t")[1],
+    ).toBe("tvSeries");
+    const mostVoted = [...allLines("title_ratings")].sort(
+      (a, b) => Number(b.split("\t")[2]) - Number(a.split("\t")[2]),
+    )[0];
+    expect(world.longSeries.indices.map((i) => formatKey("tt", world.titles.id(i)))).toContain(
+      mostVoted?.split("\t")[0],
+    );
+    const crew = allLines("title_crew").find((l) => l.startsWith(`${series}\t`)) ?? "";
+    const names = crew.split("\t").slice(1).join(",").split(",").length;
+    expect(names).toBeGreaterThanOrEqual(Math.round((world.longSeries.expected[0] ?? 0) * (3 / 8)) - 1);
+  });
+
+  it("puts no series among the episodes and no key twice in a tail", () => {
+    expect(world.longSeries.indices.some((i) => world.isEpisode(i))).toBe(false);
+    expect(new Set(world.longSeries.indices).size).toBe(world.longSeries.indices.length);
+    expect(new Set(world.busyPeople.indices).size).toBe(world.busyPeople.indices.length);
   });
 });
