@@ -31,7 +31,21 @@ function splitKeys(list: unknown): string[] {
   return typeof list === "string" && list ? list.split(",") : [];
 }
 
-export async function titleDetail(tconst: string) {
+/**
+ * Rows per page of a person's credits and a series' episodes. At IMDb some people have thousands of credits and
+ * some series thousands of episodes: a page of them all was hundreds of KB of HTML.
+ */
+export const rowsPerPage = 100;
+/** Directors and writers named on a title page; the rest are counted ("and 250 more"). */
+export const crewShown = 50;
+
+/** A page number from a URL parameter: a whole number from 1, else 1. */
+export function pageNumber(value: string | string[] | undefined): number {
+  const n = typeof value === "string" && /^\d{1,6}$/.test(value) ? Number(value) : 1;
+  return Math.max(1, n);
+}
+
+export async function titleDetail(tconst: string, episodePage = 1) {
   const tid = keyNumber(tconst, "tt");
   if (tid === undefined) return undefined;
   const [basics] = await query(
@@ -41,7 +55,7 @@ export async function titleDetail(tconst: string) {
     [tid],
   );
   if (!basics) return undefined;
-  const [genres, akas, crew, principals, episodes, parent] = await Promise.all([
+  const [genres, akas, crew, principals, episodes, parent, episodeCount] = await Promise.all([
     query(
       "SELECT g.genre_name AS name FROM title_genres tg JOIN genres g ON g.genre_id = tg.genre_id WHERE tg.tid = ? ORDER BY g.genre_name",
       [tid],
@@ -57,7 +71,8 @@ export async function titleDetail(tconst: string) {
     query(
       `SELECT e.tconst, e.seasonNumber, e.episodeNumber, b.primaryTitle, b.startYear
          FROM title_episode e LEFT JOIN title_basics b ON b.tid = e.tid
-        WHERE e.parentTconst = ? ORDER BY e.seasonNumber IS NULL, e.seasonNumber, e.episodeNumber, e.tid LIMIT 500`,
+        WHERE e.parentTconst = ? ORDER BY e.seasonNumber IS NULL, e.seasonNumber, e.episodeNumber, e.tid
+        LIMIT ${rowsPerPage} OFFSET ${(episodePage - 1) * rowsPerPage}`,
       [tconst],
     ),
     query(
@@ -66,17 +81,22 @@ export async function titleDetail(tconst: string) {
         WHERE e.tid = ?`,
       [tid],
     ),
+    query("SELECT COUNT(*) AS n FROM title_episode WHERE parentTconst = ?", [tconst]),
   ]);
   const directors = splitKeys(crew[0]?.directors);
   const writers = splitKeys(crew[0]?.writers);
-  const names = await namesOf([...directors, ...writers, ...principals.map((p) => String(p.nconst))]);
+  const names = await namesOf([
+    ...directors.slice(0, crewShown),
+    ...writers.slice(0, crewShown),
+    ...principals.map((p) => String(p.nconst)),
+  ]);
   const person = (nconst: string) => ({ nconst, name: names.get(nconst) ?? nconst });
   return {
     basics,
     genres: genres.map((g) => String(g.name)),
     akas,
-    directors: directors.map(person),
-    writers: writers.map(person),
+    directors: { shown: directors.slice(0, crewShown).map(person), total: directors.length },
+    writers: { shown: writers.slice(0, crewShown).map(person), total: writers.length },
     principals: principals.map((p) => ({
       ordering: Number(p.ordering),
       nconst: String(p.nconst),
@@ -85,12 +105,12 @@ export async function titleDetail(tconst: string) {
       job: p.job as string | null,
       characters: p.characters as string | null,
     })),
-    episodes,
+    episodes: { rows: episodes, total: Number(episodeCount[0]?.n ?? 0), page: episodePage },
     parent: parent[0],
   };
 }
 
-export async function nameDetail(nconst: string) {
+export async function nameDetail(nconst: string, page = 1) {
   const nid = keyNumber(nconst, "nm");
   if (nid === undefined) return undefined;
   const [person] = await query(
@@ -98,11 +118,15 @@ export async function nameDetail(nconst: string) {
     [nid],
   );
   if (!person) return undefined;
-  const credits = await query(
-    `SELECT p.tconst, p.category, p.characters, b.primaryTitle, b.startYear, b.titleType
-       FROM title_principals p LEFT JOIN title_basics b ON b.tid = p.tid
-      WHERE p.nconst = ? ORDER BY b.startYear IS NULL, b.startYear DESC LIMIT 500`,
-    [nconst],
-  );
-  return { person, credits };
+  const [credits, counted] = await Promise.all([
+    query(
+      `SELECT p.tconst, p.category, p.characters, b.primaryTitle, b.startYear, b.titleType
+         FROM title_principals p LEFT JOIN title_basics b ON b.tid = p.tid
+        WHERE p.nconst = ? ORDER BY b.startYear IS NULL, b.startYear DESC, p.tid, p.ordering
+        LIMIT ${rowsPerPage} OFFSET ${(page - 1) * rowsPerPage}`,
+      [nconst],
+    ),
+    query("SELECT COUNT(*) AS n FROM title_principals WHERE nconst = ?", [nconst]),
+  ]);
+  return { person, credits, total: Number(counted[0]?.n ?? 0), page };
 }

@@ -1,17 +1,38 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ChangeList } from "@/components/change-list";
-import { EmptyState, link, PageTitle, row, Section, TableWrap, td, tdNum, th, thNum } from "@/components/ui";
+import { formatNumber } from "@/components/format";
+import {
+  EmptyState,
+  link,
+  Pager,
+  PageTitle,
+  row,
+  Section,
+  TableWrap,
+  td,
+  tdNum,
+  th,
+  thNum,
+  withParams,
+} from "@/components/ui";
 import { requireLogin } from "@/lib/auth/session";
 import { nameHistory } from "@/lib/queries/history";
-import { nameDetail } from "@/lib/queries/titles";
+import { nameDetail, pageNumber, rowsPerPage } from "@/lib/queries/titles";
 
 export const dynamic = "force-dynamic";
 
-export default async function NamePage({ params }: { params: Promise<{ nconst: string }> }) {
+export default async function NamePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ nconst: string }>;
+  searchParams: Promise<{ page?: string | string[] }>;
+}) {
   await requireLogin();
   const { nconst } = await params;
-  const [detail, history] = await Promise.all([nameDetail(nconst), nameHistory(nconst)]);
+  const page = pageNumber((await searchParams).page);
+  const [detail, history] = await Promise.all([nameDetail(nconst, page), nameHistory(nconst)]);
   if (!detail || !history) notFound();
   const p = detail.person;
   const life = p.birthYear ? `${p.birthYear}–${p.deathYear ?? ""}` : "";
@@ -21,7 +42,7 @@ export default async function NamePage({ params }: { params: Promise<{ nconst: s
         title={String(p.primaryName ?? nconst)}
         subtitle={[String(p.primaryProfession ?? "").replaceAll(",", ", "), life, nconst].filter(Boolean).join(" · ")}
       />
-      <Section title="Credits" id="credits">
+      <Section title={`Credits (${formatNumber(detail.total)})`} id="credits">
         {detail.credits.length === 0 ? (
           <EmptyState>No principal credits in title_principals.</EmptyState>
         ) : (
@@ -52,6 +73,14 @@ export default async function NamePage({ params }: { params: Promise<{ nconst: s
             </tbody>
           </TableWrap>
         )}
+        {detail.total > rowsPerPage ? (
+          <Pager
+            page={detail.page}
+            hasNext={detail.page * rowsPerPage < detail.total}
+            href={(p) => `${withParams(`/names/${nconst}`, { page: p > 1 ? p : undefined })}#credits`}
+            total={formatNumber(Math.ceil(detail.total / rowsPerPage))}
+          />
+        ) : null}
       </Section>
       <Section title="History" id="history">
         <ChangeList changes={history.changes} label="Changes of this person and their credits" showRun />

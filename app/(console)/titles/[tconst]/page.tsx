@@ -3,20 +3,35 @@ import { notFound } from "next/navigation";
 import { ChangeList } from "@/components/change-list";
 import { formatNumber } from "@/components/format";
 import { RatingChart } from "@/components/rating-chart";
-import { EmptyState, link, PageTitle, row, Section, TableWrap, td, tdNum, th, thNum } from "@/components/ui";
+import {
+  EmptyState,
+  link,
+  Pager,
+  PageTitle,
+  row,
+  Section,
+  TableWrap,
+  td,
+  tdNum,
+  th,
+  thNum,
+  withParams,
+} from "@/components/ui";
 import { requireLogin } from "@/lib/auth/session";
 import { titleHistory } from "@/lib/queries/history";
-import { titleDetail } from "@/lib/queries/titles";
+import { pageNumber, rowsPerPage, titleDetail } from "@/lib/queries/titles";
 
 export const dynamic = "force-dynamic";
 
 type Person = { nconst: string; name: string };
 
-function People({ people }: { people: Person[] }) {
-  if (people.length === 0) return <span>—</span>;
+/** The first names of a crew list, and how many more it holds (a long series lists hundreds). */
+function People({ people }: { people: { shown: Person[]; total: number } }) {
+  if (people.total === 0) return <span>—</span>;
+  const more = people.total - people.shown.length;
   return (
     <>
-      {people.map((p, i) => (
+      {people.shown.map((p, i) => (
         <span key={p.nconst}>
           {i > 0 ? ", " : ""}
           <Link className={link} href={`/names/${p.nconst}`}>
@@ -24,6 +39,7 @@ function People({ people }: { people: Person[] }) {
           </Link>
         </span>
       ))}
+      {more > 0 ? <span> and {formatNumber(more)} more</span> : null}
     </>
   );
 }
@@ -37,10 +53,17 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
   );
 }
 
-export default async function TitlePage({ params }: { params: Promise<{ tconst: string }> }) {
+export default async function TitlePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tconst: string }>;
+  searchParams: Promise<{ episodes?: string | string[] }>;
+}) {
   await requireLogin();
   const { tconst } = await params;
-  const [title, history] = await Promise.all([titleDetail(tconst), titleHistory(tconst)]);
+  const episodePage = pageNumber((await searchParams).episodes);
+  const [title, history] = await Promise.all([titleDetail(tconst, episodePage), titleHistory(tconst)]);
   if (!title || !history) notFound();
   const b = title.basics;
   const years = b.endYear ? `${b.startYear ?? "?"}–${b.endYear}` : (b.startYear ?? "—");
@@ -116,11 +139,8 @@ export default async function TitlePage({ params }: { params: Promise<{ tconst: 
           </TableWrap>
         )}
       </Section>
-      {title.episodes.length > 0 ? (
-        <Section
-          title={`Episodes (${formatNumber(title.episodes.length)}${title.episodes.length >= 500 ? "+" : ""})`}
-          id="episodes"
-        >
+      {title.episodes.total > 0 ? (
+        <Section title={`Episodes (${formatNumber(title.episodes.total)})`} id="episodes">
           <TableWrap label="Episodes">
             <thead>
               <tr>
@@ -131,7 +151,7 @@ export default async function TitlePage({ params }: { params: Promise<{ tconst: 
               </tr>
             </thead>
             <tbody>
-              {title.episodes.map((e) => (
+              {title.episodes.rows.map((e) => (
                 <tr key={String(e.tconst)} className={row}>
                   <td className={tdNum}>{e.seasonNumber ?? "—"}</td>
                   <td className={tdNum}>{e.episodeNumber ?? "—"}</td>
@@ -145,6 +165,14 @@ export default async function TitlePage({ params }: { params: Promise<{ tconst: 
               ))}
             </tbody>
           </TableWrap>
+          {title.episodes.total > rowsPerPage ? (
+            <Pager
+              page={title.episodes.page}
+              hasNext={title.episodes.page * rowsPerPage < title.episodes.total}
+              href={(page) => `${withParams(`/titles/${tconst}`, { episodes: page > 1 ? page : undefined })}#episodes`}
+              total={formatNumber(Math.ceil(title.episodes.total / rowsPerPage))}
+            />
+          ) : null}
         </Section>
       ) : null}
       <Section title="Also known as" id="akas">
