@@ -8,7 +8,7 @@
  */
 import type { Pool, PoolConnection, RowDataPacket } from "mysql2/promise";
 import { type DatasetSpec, idColumn, type TableName } from "../catalog/datasets";
-import { searchKind } from "../catalog/search-words";
+import { popularityStep, searchKind } from "../catalog/search-words";
 import { buildSearchIndex } from "./search-build";
 import { characterWords, type EntityBatch, type EntityKeys, personWords, titleWords } from "./search-entities";
 
@@ -63,18 +63,50 @@ const insertRows = 5000;
 /** Entities rewritten per transaction. */
 const batchEntities = 1000;
 
-/** Replaces the words of these entities of one kind with their words as the tables hold them now. */
+/**
+ * Brings the words of these entities of one kind to what the tables hold now, writing only the difference: the
+ * stored words are read by primary key (cheap), and only the words gone, new or moved to another popularity
+ * step are deleted and inserted. Most rewrites change a word or two of a title among its akas' dozens, and each
+ * written row costs a random write in the word index. Returns the rows written.
+ */
 async function rewrite(connection: PoolConnection, kind: number, ids: number[]): Promise<number> {
   const read = readers[kind] as (c: PoolConnection, keys: EntityKeys) => Promise<EntityBatch>;
   const { entities } = await read(connection, { ids });
-  const rows: [string, number, number, number][] = [];
-  for (const e of entities) for (const w of e.words) rows.push([w, kind, e.popularity, e.id]);
+  const [storedRows] = await connection.query<RowDataPacket[]>(
+    "SELECT id, word, popularity FROM search_words WHERE kind = ? AND id IN (?)",
+    [kind, ids],
+  );
+  const stored = new Map<string, number>();
+  for (const r of storedRows) stored.set(`${r.id}\t${r.word}`, Number(r.popularity));
+  const inserts: [string, number, number, number][] = [];
+  const kept = new Set<string>();
+  for (const e of entities) {
+    for (const w of e.words) {
+      const key = `${e.id}\t${w}`;
+      if (stored.get(key) === e.popularity) kept.add(key);
+      else inserts.push([w, kind, e.popularity, e.id]);
+    }
+  }
+  const deletes = [...stored.keys()]
+    .filter((key) => !kept.has(key))
+    .map((key) => {
+      const [id, word] = key.split("\t") as [string, string];
+      return [kind, Number(id), word];
+    });
   await connection.beginTransaction();
   try {
-    await connection.query("DELETE FROM search_words WHERE kind = ? AND id IN (?)", [kind, ids]);
-    for (let i = 0; i < rows.length; i += insertRows) {
+    for (let i = 0; i < deletes.length; i += insertRows) {
+      await connection.query("INSERT INTO _search_gone (kind, id, word) VALUES ?", [deletes.slice(i, i + insertRows)]);
+    }
+    if (deletes.length > 0) {
+      await connection.query(
+        "DELETE w FROM search_words w JOIN _search_gone g ON g.kind = w.kind AND g.id = w.id AND g.word = w.word",
+      );
+      await connection.query("DELETE FROM _search_gone");
+    }
+    for (let i = 0; i < inserts.length; i += insertRows) {
       await connection.query("INSERT INTO search_words (word, kind, popularity, id) VALUES ?", [
-        rows.slice(i, i + insertRows),
+        inserts.slice(i, i + insertRows),
       ]);
     }
     if (kind === searchKind.person) {
@@ -87,7 +119,7 @@ async function rewrite(connection: PoolConnection, kind: number, ids: number[]):
     await connection.rollback().catch(() => undefined);
     throw error;
   }
-  return rows.length;
+  return inserts.length + deletes.length;
 }
 
 export interface SearchRefresh {
@@ -105,16 +137,36 @@ function checkSignal(signal: AbortSignal | undefined): void {
 }
 
 /**
- * The titles whose popularity step moved with new votes (noted under title_ratings, in _search_work_titles):
- * their words, their cast lists' and the words of the people known for them are rewritten in the new order. A title whose
- * votes changed within its step keeps its rows: the search ranks by exact votes within a step.
+ * The titles whose popularity step moved with new votes (noted under title_ratings, in _search_work_titles,
+ * which is cut down to them here): their words, their cast lists' and the words of the people known for them are
+ * rewritten in the new order. A title whose votes changed within its step keeps its rows: the search ranks by
+ * exact votes within a step. Compared here a thousand titles at a time, each by its primary-key range.
  */
 async function noteMovedTitles(connection: PoolConnection): Promise<void> {
-  await connection.query(
-    `DELETE t FROM _search_work_titles t LEFT JOIN title_ratings r ON r.tid = t.id
-      WHERE NOT EXISTS (SELECT 1 FROM search_words w WHERE w.kind IN (${searchKind.title}, ${searchKind.characters})
-                           AND w.id = t.id AND w.popularity <> ${stepSql("r.numVotes")})`,
-  );
+  for (let after = -1; ; ) {
+    const [rows] = await connection.query<RowDataPacket[]>(
+      `SELECT t.id, r.numVotes FROM _search_work_titles t LEFT JOIN title_ratings r ON r.tid = t.id
+        WHERE t.id > ? ORDER BY t.id LIMIT ?`,
+      [after, batchEntities],
+    );
+    if (rows.length === 0) break;
+    const ids = rows.map((r) => Number(r.id));
+    after = ids[ids.length - 1] as number;
+    const [stored] = await connection.query<RowDataPacket[]>(
+      `SELECT id, MIN(popularity) AS low, MAX(popularity) AS high FROM search_words
+        WHERE kind IN (${searchKind.title}, ${searchKind.characters}) AND id IN (?) GROUP BY id`,
+      [ids],
+    );
+    const steps = new Map(stored.map((s) => [Number(s.id), [Number(s.low), Number(s.high)]]));
+    const unmoved = rows
+      .filter((r) => {
+        const step = steps.get(Number(r.id));
+        const now = popularityStep(r.numVotes);
+        return step === undefined || (step[0] === now && step[1] === now);
+      })
+      .map((r) => Number(r.id));
+    if (unmoved.length > 0) await connection.query("DELETE FROM _search_work_titles WHERE id IN (?)", [unmoved]);
+  }
   for (const kind of [searchKind.title, searchKind.characters]) {
     await connection.query(`INSERT IGNORE INTO _search_work (kind, id) SELECT ${kind}, id FROM _search_work_titles`);
   }
@@ -123,11 +175,6 @@ async function noteMovedTitles(connection: PoolConnection): Promise<void> {
     `INSERT IGNORE INTO _search_work (kind, id)
      SELECT ${searchKind.person}, k.nid FROM _search_work_titles t JOIN search_known_for k ON k.tid = t.id`,
   );
-}
-
-/** popularityStep in SQL, for the comparison of a title's stored step with its votes now. */
-function stepSql(votes: string): string {
-  return `IF(COALESCE(${votes}, 0) > 0, LEAST(255, ROUND(LOG10(${votes} + 1) * 10)), 0)`;
 }
 
 /**
@@ -152,9 +199,13 @@ export async function refreshSearchIndex(
       [options.upTo],
     );
     if (Number(pending[0]?.any_dirty) !== 1) return { method: "none", ...counts, seconds: 0 };
-    await connection.query("DROP TEMPORARY TABLE IF EXISTS _search_work, _search_work_titles");
+    await connection.query("DROP TEMPORARY TABLE IF EXISTS _search_work, _search_work_titles, _search_gone");
     await connection.query(
-      "CREATE TEMPORARY TABLE _search_work (kind TINYINT UNSIGNED NOT NULL, id INT UNSIGNED NOT NULL, PRIMARY KEY (kind, id))",
+      "CREATE TEMPORARY TABLE _search_work (kind TINYINT UNSIGNED NOT NULL, id INT UNSIGNED NOT NULL, PRIMARY KEY (kind, id)) ENGINE=InnoDB",
+    );
+    await connection.query(
+      `CREATE TEMPORARY TABLE _search_gone (kind TINYINT UNSIGNED NOT NULL, id INT UNSIGNED NOT NULL,
+         word VARCHAR(40) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, PRIMARY KEY (kind, id, word)) ENGINE=InnoDB`,
     );
     const sources: [number, number][] = [
       [1, searchKind.title],
@@ -198,7 +249,7 @@ export async function refreshSearchIndex(
       );
       if ((done as unknown as { affectedRows: number }).affectedRows < 20000) break;
     }
-    await connection.query("DROP TEMPORARY TABLE IF EXISTS _search_work, _search_work_titles");
+    await connection.query("DROP TEMPORARY TABLE IF EXISTS _search_work, _search_work_titles, _search_gone");
   } finally {
     connection.release();
   }
