@@ -169,6 +169,16 @@ async function main() {
       } else await laptop.screenshot({ path: target, fullPage: !page.firstScreen });
       console.log(`docs/screenshots/${page.file}`);
     }
+    // The top bar's suggestions as one types, the second one active (the ARIA combobox's arrow keys).
+    await laptop.goto(`${baseUrl}/`, { waitUntil: "networkidle" });
+    const box = laptop.getByRole("combobox", { name: "Search titles, people and characters" });
+    await box.pressSequentially("arrival train", { delay: 30 });
+    await laptop.getByRole("option").first().waitFor();
+    await box.press("ArrowDown");
+    await box.press("ArrowDown");
+    const suggestions = path.join(outDir, "search-suggestions.png");
+    await laptop.screenshot({ path: suggestions, clip: { x: 0, y: 0, width: 1280, height: 440 } });
+    console.log("docs/screenshots/search-suggestions.png");
     await scheduleWithTicks(baseUrl);
     await laptop.goto(`${baseUrl}/settings`, { waitUntil: "networkidle" });
     await laptop.screenshot({ path: path.join(outDir, "settings.png"), fullPage: true });
