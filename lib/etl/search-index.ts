@@ -177,6 +177,43 @@ async function noteMovedTitles(connection: PoolConnection): Promise<void> {
   );
 }
 
+/** The keys of one kind to rewrite, from _search_work, in key order. */
+async function workOf(connection: PoolConnection, kind: number): Promise<number[]> {
+  const ids: number[] = [];
+  for (let after = -1; ; ) {
+    const [rows] = await connection.query<RowDataPacket[]>(
+      "SELECT id FROM _search_work WHERE kind = ? AND id > ? ORDER BY id LIMIT 50000",
+      [kind, after],
+    );
+    if (rows.length === 0) return ids;
+    for (const r of rows) ids.push(Number(r.id));
+    after = ids[ids.length - 1] as number;
+  }
+}
+
+/** Rewrites the entities of one kind, batchEntities at a time, on a connection of its own. */
+async function refreshKind(pool: Pool, kind: number, ids: number[], signal: AbortSignal | undefined) {
+  const connection = await pool.getConnection();
+  let words = 0;
+  try {
+    await connection.query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    await connection.query("DROP TEMPORARY TABLE IF EXISTS _search_gone");
+    await connection.query(
+      `CREATE TEMPORARY TABLE _search_gone (kind TINYINT UNSIGNED NOT NULL, id INT UNSIGNED NOT NULL,
+         word VARCHAR(40) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, PRIMARY KEY (kind, id, word)) ENGINE=InnoDB`,
+    );
+    for (let i = 0; i < ids.length; i += batchEntities) {
+      checkSignal(signal);
+      words += await rewrite(connection, kind, ids.slice(i, i + batchEntities));
+    }
+    await connection.query("DROP TEMPORARY TABLE IF EXISTS _search_gone");
+  } finally {
+    await connection.query("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ").catch(() => undefined);
+    connection.release();
+  }
+  return { entities: ids.length, words };
+}
+
 /**
  * Brings search_words up to date after a run: a full build when a first build replaced a table the words come
  * from (or the index was never built), else a rewrite of the entities whose keys runs up to `upTo` noted.
@@ -199,13 +236,9 @@ export async function refreshSearchIndex(
       [options.upTo],
     );
     if (Number(pending[0]?.any_dirty) !== 1) return { method: "none", ...counts, seconds: 0 };
-    await connection.query("DROP TEMPORARY TABLE IF EXISTS _search_work, _search_work_titles, _search_gone");
+    await connection.query("DROP TEMPORARY TABLE IF EXISTS _search_work, _search_work_titles");
     await connection.query(
       "CREATE TEMPORARY TABLE _search_work (kind TINYINT UNSIGNED NOT NULL, id INT UNSIGNED NOT NULL, PRIMARY KEY (kind, id)) ENGINE=InnoDB",
-    );
-    await connection.query(
-      `CREATE TEMPORARY TABLE _search_gone (kind TINYINT UNSIGNED NOT NULL, id INT UNSIGNED NOT NULL,
-         word VARCHAR(40) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, PRIMARY KEY (kind, id, word)) ENGINE=InnoDB`,
     );
     const sources: [number, number][] = [
       [1, searchKind.title],
@@ -225,22 +258,15 @@ export async function refreshSearchIndex(
       [options.upTo],
     );
     await noteMovedTitles(connection);
-    for (const kind of [searchKind.title, searchKind.person, searchKind.characters]) {
-      for (let after = -1; ; ) {
-        checkSignal(options.signal);
-        const [rows] = await connection.query<RowDataPacket[]>(
-          "SELECT id FROM _search_work WHERE kind = ? AND id > ? ORDER BY id LIMIT ?",
-          [kind, after, batchEntities],
-        );
-        if (rows.length === 0) break;
-        const ids = rows.map((r) => Number(r.id));
-        counts.words += await rewrite(connection, kind, ids);
-        if (kind === searchKind.title) counts.titles += ids.length;
-        else if (kind === searchKind.person) counts.people += ids.length;
-        else counts.casts += ids.length;
-        after = ids[ids.length - 1] as number;
-      }
-    }
+    // The three kinds side by side, each on a connection of its own: they write apart (the primary key starts
+    // with the kind), and READ COMMITTED keeps their deletes from gap-locking the word index against each other.
+    const kinds = [searchKind.title, searchKind.person, searchKind.characters];
+    const work = await Promise.all(kinds.map((kind) => workOf(connection, kind)));
+    const done = await Promise.all(
+      kinds.map((kind, i) => refreshKind(pool, kind, work[i] as number[], options.signal)),
+    );
+    [counts.titles, counts.people, counts.casts] = done.map((d) => d.entities) as [number, number, number];
+    counts.words = done.reduce((sum, d) => sum + d.words, 0);
     // The noted keys go in short batches: one large DELETE would be one large writeset on a Galera node.
     for (;;) {
       const [done] = await connection.query<RowDataPacket[]>(
@@ -249,7 +275,7 @@ export async function refreshSearchIndex(
       );
       if ((done as unknown as { affectedRows: number }).affectedRows < 20000) break;
     }
-    await connection.query("DROP TEMPORARY TABLE IF EXISTS _search_work, _search_work_titles, _search_gone");
+    await connection.query("DROP TEMPORARY TABLE IF EXISTS _search_work, _search_work_titles");
   } finally {
     connection.release();
   }
