@@ -26,8 +26,8 @@ const extraFoldPattern = /[\u00df\u00e6\u0153\u00f8\u0111\u00f0\u0142\u00fe\u013
 
 /** Lower case without accents: "Amélie" → "amelie", "Søren" → "soren", "Straße" → "strasse". */
 export function fold(text: string): string {
-  // Most titles and names are plain ASCII: lower case is all they need, and NFKD is the costly part.
-  if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase();
+  // Most titles and names are printable ASCII: lower case is all they need, and NFKD is the costly part.
+  if (!/[^ -~]/.test(text)) return text.toLowerCase();
   return text
     .toLowerCase()
     .normalize("NFKD")
@@ -69,4 +69,14 @@ export function characterNames(characters: string | null | undefined): string[] 
     // not JSON: the text as it is
   }
   return [characters];
+}
+
+/** The title numbers of a known-for list (`tt0068646,tt0071562`), as they are kept in search_known_for. */
+export function knownForIds(list: string | null | undefined): number[] {
+  const ids = new Set<number>();
+  for (const key of String(list ?? "").split(",")) {
+    const match = /^tt(\d{1,9})$/.exec(key.trim());
+    if (match) ids.add(Number(match[1]));
+  }
+  return [...ids];
 }

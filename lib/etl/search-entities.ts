@@ -3,17 +3,7 @@
  * popularity step, read from the IMDb tables for a batch of keys. The full build and the refresh both use these.
  */
 import type { Pool, PoolConnection, RowDataPacket } from "mysql2/promise";
-import { characterNames, indexWords, popularityStep } from "../catalog/search-words";
-
-/** The title numbers of a known-for list (`tt0068646,tt0071562`), as they are kept in search_known_for. */
-export function knownForIds(list: string | null | undefined): number[] {
-  const ids = new Set<number>();
-  for (const key of String(list ?? "").split(",")) {
-    const match = /^tt(\d{1,9})$/.exec(key.trim());
-    if (match) ids.add(Number(match[1]));
-  }
-  return [...ids];
-}
+import { characterNames, indexWords, knownForIds, popularityStep } from "../catalog/search-words";
 
 /** One entity's words with its popularity step, as rows of search_words. */
 export interface EntityWords {

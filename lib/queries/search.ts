@@ -13,7 +13,7 @@
  */
 import "server-only";
 import type { Pool, RowDataPacket } from "mysql2/promise";
-import { searchKind } from "@/lib/catalog/search-words";
+import { knownForIds, searchKind } from "@/lib/catalog/search-words";
 import { getPool } from "@/lib/db";
 import { titleFilterSql } from "./genres";
 import { type Budget, bounded } from "./search-budget";
@@ -78,10 +78,32 @@ const candidateFactor = 3;
 const titleColumns = `b.tid, b.tconst, b.primaryTitle, b.originalTitle, b.titleType, b.startYear,
   CAST(r.averageRating AS CHAR) AS averageRating, r.numVotes`;
 
+/** Rows of a word counted up to this many: enough to tell a rare word from a common one. */
+const countCap = 10_000;
+
 /**
- * The ids of one kind that hold a word of every group, by popularity step, at most `limit`. The group of the
- * longest word drives (rarer, so fewer rows read): each of its words is read from the front of its list, and
- * every other group is a primary-key lookup of the same row under its words. A title filter joins the title.
+ * How many rows of this kind each group's words have (each word counted up to countCap, read off the front of
+ * its list in the word index): the smallest group drives the search, and a group with none ends it.
+ */
+async function groupSizes(pool: Pool, kind: number, groups: string[][], budget: Budget): Promise<number[]> {
+  const words = [...new Set(groups.flat())];
+  const counts = words.map(
+    () => `SELECT COUNT(*) FROM (SELECT 1 FROM search_words WHERE word = ? AND kind = ? LIMIT ${countCap}) c`,
+  );
+  const rows = await bounded(
+    pool,
+    `SELECT ${counts.map((c, i) => `(${c}) AS n${i}`).join(", ")}`,
+    words.flatMap((w) => [w, kind]),
+    budget,
+  );
+  const byWord = new Map(words.map((w, i) => [w, Number(rows[0]?.[`n${i}`] ?? countCap)]));
+  return groups.map((g) => g.reduce((sum, w) => sum + (byWord.get(w) ?? 0), 0));
+}
+
+/**
+ * The ids of one kind that hold a word of every group, by popularity step, at most `limit`. The group with the
+ * fewest rows drives (groupSizes): each of its words is read from the front of its list, and every other group
+ * is a primary-key lookup of the same row under its words. A title filter joins the title.
  */
 async function candidateIds(
   pool: Pool,
@@ -92,7 +114,10 @@ async function candidateIds(
   filters: SearchFilters = {},
 ): Promise<number[]> {
   if (groups.length === 0) return [];
-  const driver = groups.reduce((best, g) => ((g[0]?.length ?? 0) > (best[0]?.length ?? 0) ? g : best));
+  const sizes = await groupSizes(pool, kind, groups, budget);
+  // A word held by no row of this kind: nothing can match all of them.
+  if (sizes.some((n) => n === 0)) return [];
+  const driver = groups[sizes.indexOf(Math.min(...sizes))] as string[];
   const others = groups.filter((g) => g !== driver);
   const where = kind === searchKind.title ? titleFilterSql(filters) : { sql: "", params: [] };
   const join = where.sql ? " JOIN title_basics b ON b.tid = w.id LEFT JOIN title_ratings r ON r.tid = w.id" : "";
@@ -195,13 +220,6 @@ async function searchTitles(
     .map((s) => s.title);
 }
 
-/** A person's popularity: the votes of their known-for titles (at most four primary-key lookups). */
-const knownForVotes = (alias: string) => {
-  const nth = (n: number) =>
-    `CAST(SUBSTRING(SUBSTRING_INDEX(SUBSTRING_INDEX(${alias}.knownForTitles, ',', ${n}), ',', -1), 3) AS UNSIGNED)`;
-  return `(SELECT COALESCE(SUM(kr.numVotes), 0) FROM title_ratings kr WHERE kr.tid IN (${[1, 2, 3, 4].map(nth).join(", ")}))`;
-};
-
 async function searchPeople(
   pool: Pool,
   query: string,
@@ -212,10 +230,20 @@ async function searchPeople(
   const ids = await candidateIds(pool, searchKind.person, groups, limit * candidateFactor, budget);
   if (ids.length === 0) return [];
   const [rows] = await pool.query<RowDataPacket[]>(
-    `SELECT n.nid, n.nconst, n.primaryName, n.birthYear, n.primaryProfession, n.knownForTitles, ${knownForVotes("n")} AS votes
-       FROM name_basics n WHERE n.nid IN (?)`,
+    "SELECT n.nid, n.nconst, n.primaryName, n.birthYear, n.primaryProfession, n.knownForTitles FROM name_basics n WHERE n.nid IN (?)",
     [ids],
   );
+  // A person's popularity: the votes of their known-for titles, read in one primary-key lookup for all of them.
+  // (As a correlated subquery, `tid IN (<four expressions of the outer row>)` read every rating per person.)
+  const known = [...new Set(rows.flatMap((r) => knownForIds(r.knownForTitles)))];
+  const votes = new Map<number, number>();
+  if (known.length > 0) {
+    const [ratings] = await pool.query<RowDataPacket[]>("SELECT tid, numVotes FROM title_ratings WHERE tid IN (?)", [
+      known,
+    ]);
+    for (const r of ratings) votes.set(Number(r.tid), Number(r.numVotes ?? 0));
+  }
+  for (const row of rows) row.votes = knownForIds(row.knownForTitles).reduce((sum, t) => sum + (votes.get(t) ?? 0), 0);
   const scored = rows
     .map((row) => {
       const name = row.primaryName === null ? null : String(row.primaryName);

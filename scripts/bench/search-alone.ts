@@ -42,6 +42,8 @@ for (const { page, q, filters } of queries as { page: string; q: string; filters
     found = answer.titles.length + answer.people.length + answer.characters.length;
   }
   times.sort((a, b) => a - b);
-  console.log(`${page.padEnd(34)} ${JSON.stringify(q).padEnd(36)} ${times[2]?.toFixed(1).padStart(8)} ms  ${found} found`);
+  console.log(
+    `${page.padEnd(34)} ${JSON.stringify(q).padEnd(36)} ${times[2]?.toFixed(1).padStart(8)} ms  ${found} found`,
+  );
 }
 await closePools();
