@@ -169,11 +169,11 @@ async function ratingPoints(pool: Pool, tid: number): Promise<RatingPoint[]> {
 export const historyLimit = 500;
 
 /** The newest logged changes of the given (table, key number[, ordering]) rows, with their runs' times. */
-async function changesOfKeys(pool: Pool, where: string, params: unknown[]): Promise<DatedChange[]> {
+async function changesOfKeys(pool: Pool, where: string, params: unknown[], join = ""): Promise<DatedChange[]> {
   const [rows] = await pool.query<RowDataPacket[]>(
     `SELECT c.run_id, COALESCE(r.started_at, r.created_at) AS at, c.table_name, c.key_number, c.ordering, c.kind,
             c.changed_columns
-       FROM etl_changes c JOIN etl_runs r ON r.id = c.run_id
+       FROM etl_changes c JOIN etl_runs r ON r.id = c.run_id ${join}
       WHERE ${where}
       ORDER BY c.run_id DESC, c.table_name, c.ordering LIMIT ${historyLimit}`,
     params,
@@ -204,11 +204,13 @@ export async function nameHistory(nconst: string, pool: Pool = getPool()) {
   if (key?.prefix !== "nm") return undefined;
   const [own, credits] = await Promise.all([
     changesOfKeys(pool, "c.table_name = 'name_basics' AND c.key_number = ?", [key.number]),
+    // Driven by the person's credits (the nconst index), each looked up in the log by its key: the semi-join
+    // `(key_number, ordering) IN (SELECT …)` read the whole log of title_principals for a prolific person.
     changesOfKeys(
       pool,
-      `c.table_name = 'title_principals' AND (c.key_number, c.ordering) IN
-         (SELECT tid, ordering FROM title_principals WHERE nconst = ?)`,
+      "c.table_name = 'title_principals' AND p.nconst = ?",
       [nconst],
+      "JOIN title_principals p ON p.tid = c.key_number AND p.ordering = c.ordering",
     ),
   ]);
   const changes = [...own, ...credits].sort((a, b) => b.runId - a.runId).slice(0, historyLimit);

@@ -20,7 +20,7 @@ import { getPool } from "../../lib/db";
 import { parseHistoryRetention, purgeHistory } from "../../lib/etl/history";
 import { keptFolder } from "../../lib/etl/kept-file";
 import { executeRun } from "../../lib/etl/pipeline";
-import { type Change, recentChanges, runChanges } from "../../lib/queries/history";
+import { type Change, nameHistory, recentChanges, runChanges } from "../../lib/queries/history";
 import { HistoryNotKept, historyHorizon, keyVersions, rowAsOf, tableAsOf } from "../../lib/queries/table-history";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { folderSource, queueRun, runEngine, tempDir, testSettings, tsv } from "../helpers/engine-run";
@@ -245,6 +245,17 @@ describe("change history", () => {
         columns: { primaryName: { old: "Fred Astaire", new: "fred astaire" } },
       },
     ]);
+
+    // A person's history holds their credits' changes: tt0000005's credits went in run 2 and came back in run 3.
+    const credited = String(s1.title_principals.find((l) => l.startsWith("tt0000005\t"))?.split("\t")[2]);
+    const ofPerson = await nameHistory(credited, getPool(db.url));
+    const creditChanges = ofPerson?.changes.filter((c) => c.table === "title_principals" && c.key === "tt0000005");
+    expect(creditChanges?.map((c) => [c.runId, c.kind])).toEqual(
+      expect.arrayContaining([
+        [r3.id, "insert"],
+        [r2.id, "delete"],
+      ]),
+    );
 
     // Across runs: newest run first, each run's changes in its own order, a page of 29 at a time.
     const acrossRuns: Change[] = [];
