@@ -115,6 +115,26 @@ describe("the engine on a three-node Galera cluster", () => {
       for (const table of tableNames) await expectTableEqualsFile(url, table, text(newer, datasets[table].file));
       await expectGenresEqualFile(url, text(newer, "title.basics.tsv"));
     }
+    // The search index was built by the first build and refreshed by the sync, on a node with a writeset limit,
+    // and every node holds the same words.
+    const indexOn = async (index: number) => {
+      const connection = await mysql.createConnection({ uri: onNode(db.url, index) });
+      try {
+        const [[state]] = (await connection.query(
+          "SELECT needs_build, built_by_run, (SELECT COUNT(*) FROM search_words) AS words, (SELECT COUNT(*) FROM search_dirty) AS dirty FROM search_state",
+        )) as unknown as [[{ needs_build: number; built_by_run: number; words: number; dirty: number }]];
+        const [[log]] = (await connection.query(
+          "SELECT COUNT(*) AS failed FROM etl_run_log WHERE message LIKE 'search index update failed%'",
+        )) as unknown as [[{ failed: number }]];
+        return { ...state, words: Number(state.words), dirty: Number(state.dirty), failed: Number(log.failed) };
+      } finally {
+        await connection.end();
+      }
+    };
+    const one = await indexOn(1);
+    expect(one).toMatchObject({ needs_build: 0, built_by_run: first.id, dirty: 0, failed: 0 });
+    expect(one.words).toBeGreaterThan(1000);
+    expect(await indexOn(3)).toEqual(one);
   });
 
   it("two starts at once through node 1 and node 2 create exactly one run; the other gets SyncBusyError", async () => {
