@@ -252,9 +252,12 @@ export async function refreshSearchIndex(
         [source, options.upTo],
       );
     }
+    // Created, then filled: a Galera node with streaming replication refuses CREATE TABLE … SELECT.
     await connection.query(
-      `CREATE TEMPORARY TABLE _search_work_titles (id INT UNSIGNED NOT NULL PRIMARY KEY)
-       SELECT DISTINCT d.id FROM search_dirty d WHERE d.source = 5 AND d.run_id <= ?`,
+      "CREATE TEMPORARY TABLE _search_work_titles (id INT UNSIGNED NOT NULL PRIMARY KEY) ENGINE=InnoDB",
+    );
+    await connection.query(
+      "INSERT IGNORE INTO _search_work_titles (id) SELECT id FROM search_dirty WHERE source = 5 AND run_id <= ?",
       [options.upTo],
     );
     await noteMovedTitles(connection);
