@@ -4,7 +4,7 @@ import type { PoolConnection, RowDataPacket } from "mysql2/promise";
 export interface IndexDefinition {
   name: string;
   unique: boolean;
-  /** A FULLTEXT index (search: docs/search.md); rebuilt as such, never as a B-tree. */
+  /** A FULLTEXT index (one a user added: the schema has none since migration 0014); rebuilt as such, never as a B-tree. */
   fulltext?: boolean;
   columns: { name: string; prefix: number | null }[];
 }
