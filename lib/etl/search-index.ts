@@ -11,29 +11,40 @@ import { type DatasetSpec, idColumn, type TableName } from "../catalog/datasets"
 import { popularityStep, searchKind } from "../catalog/search-words";
 import { buildSearchIndex } from "./search-build";
 import { characterWords, type EntityBatch, type EntityKeys, personWords, titleWords } from "./search-entities";
+import { onKeys } from "./sql";
 
-/** Each table the words or their order come from, with the code its keys are noted under in search_dirty. */
-const dirtySource: Partial<Record<TableName, number>> = {
-  title_basics: 1,
-  title_akas: 2,
-  name_basics: 3,
-  title_principals: 4,
-  title_ratings: 5,
+/**
+ * Each table the words or their order come from: the code its keys are noted under in search_dirty, and the
+ * columns that make the words (or, for ratings, the popularity). An update of its other columns changes nothing
+ * in the index and is not noted.
+ */
+const dirtySource: Partial<Record<TableName, { code: number; columns: string[] }>> = {
+  title_basics: { code: 1, columns: ["primaryTitle", "originalTitle"] },
+  title_akas: { code: 2, columns: ["title"] },
+  name_basics: { code: 3, columns: ["primaryName", "knownForTitles"] },
+  title_principals: { code: 4, columns: ["characters"] },
+  title_ratings: { code: 5, columns: ["numVotes"] },
 };
 
 export const searchSourceTables = Object.keys(dirtySource) as TableName[];
 
 /**
- * Notes the keys of the rows in `keysTable` (the staged rows or the deleted keys of an apply) for the refresh,
- * inside the apply's transaction: what the apply wrote and what the refresh must redo commit together. The run
- * id keeps tables applied side by side off each other's rows (no lock waits between their transactions).
- * Undefined for a table no word comes from. One parameter: the run id.
+ * Notes keys for the refresh, inside the apply's transaction: what the apply wrote and what the refresh must
+ * redo commit together. The run id keeps tables applied side by side off each other's rows (no lock waits
+ * between their transactions). Undefined for a table no word comes from. One parameter: the run id.
+ *
+ * `staged`: the apply's stage of new and changed rows, read before they overwrite the table, so only inserts and
+ * updates of a word column are noted. Else `keysTable` holds deleted keys, every one noted.
  */
-export function markDirtySql(spec: DatasetSpec, keysTable: string): string | undefined {
+export function markDirtySql(spec: DatasetSpec, keysTable: string, staged = false): string | undefined {
   const source = dirtySource[spec.table];
   if (source === undefined) return undefined;
   const id = idColumn(spec);
-  return `INSERT IGNORE INTO search_dirty (source, run_id, id) SELECT DISTINCT ${source}, ?, \`${id}\` FROM \`${keysTable}\``;
+  const insert = `INSERT IGNORE INTO search_dirty (source, run_id, id) SELECT DISTINCT ${source.code}, ?, s.\`${id}\``;
+  if (!staged) return `${insert} FROM \`${keysTable}\` s`;
+  const same = source.columns.map((c) => `CAST(t.\`${c}\` AS BINARY) <=> CAST(s.\`${c}\` AS BINARY)`).join(" AND ");
+  return `${insert} FROM \`${keysTable}\` s LEFT JOIN \`${spec.table}\` t ON ${onKeys(spec, "t", "s")}
+    WHERE t.\`${id}\` IS NULL OR NOT (${same})`;
 }
 
 /**

@@ -131,7 +131,7 @@ export function deleteByKeysSql(spec: DatasetSpec, table: string, keysTable: str
 }
 
 /** The join condition of two tables on every key column. */
-function onKeys(spec: DatasetSpec, left: string, right: string): string {
+export function onKeys(spec: DatasetSpec, left: string, right: string): string {
   return keyColumns(spec)
     .map((c) => `${left}.${quote(c)} = ${right}.${quote(c)}`)
     .join(" AND ");

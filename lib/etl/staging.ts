@@ -220,12 +220,15 @@ export class Staging implements MergeOutput {
     if (withDeletes) await main.query(logDeletedRowsSql(spec, spec.table, this.deletes), [history.runId]);
   }
 
-  /** Notes the keys written for the search index's refresh at the run's end, in this same transaction. */
+  /**
+   * Notes the keys written for the search index's refresh at the run's end, in this same transaction, before the
+   * upsert (a staged row is compared with the row it replaces).
+   */
   private async noteForSearch(upserts: boolean, withDeletes: boolean): Promise<void> {
     const { spec, history } = this.job;
     if (!this.job.searchIndex) return;
     if (upserts) {
-      const sql = markDirtySql(spec, this.stage);
+      const sql = markDirtySql(spec, this.stage, true);
       if (sql) await this.main.query(sql, [history.runId]);
     }
     if (withDeletes) {
