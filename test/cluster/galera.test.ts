@@ -138,6 +138,7 @@ describe("the engine on a three-node Galera cluster", () => {
     expect(await indexOn(3)).toEqual(one);
     // The refreshed index is the one a full build makes of the same tables (built again here, through node 1).
     await buildSearchIndex(getPool(db.url), { upTo: second.id });
+    await waitForSync(onNode(db.url, 3));
     expect(await indexOn(3)).toEqual({ ...one, built_by_run: second.id });
   });
 
