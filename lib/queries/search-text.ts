@@ -24,7 +24,7 @@ const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 /**
  * Every word one edit away (a letter deleted, inserted, replaced, or two neighbours swapped), of at least
  * `minLength` letters and at most the index's word length, without the word itself. For an eight-letter word
- * about 620 words, most of which exist nowhere: one lookup finds the few that do (existingWords in search.ts).
+ * about 620 words, most of which exist nowhere: one lookup finds the few that do (existingWords in search-candidates.ts).
  */
 export function oneEditVariants(word: string, minLength = 1): string[] {
   const letters = [...word];

@@ -15,8 +15,8 @@ import "server-only";
 import type { Pool, RowDataPacket } from "mysql2/promise";
 import { knownForIds, searchKind } from "@/lib/catalog/search-words";
 import { getPool } from "@/lib/db";
-import { titleFilterSql } from "./genres";
-import { type Budget, bounded } from "./search-budget";
+import type { Budget } from "./search-budget";
+import { candidateIds, typoGroups } from "./search-candidates";
 import {
   bestMatch,
   characterNames,
@@ -27,7 +27,6 @@ import {
   popularity,
   sameWords,
   searchWords,
-  typoVariants,
 } from "./search-text";
 
 export interface SearchTitle {
@@ -77,77 +76,6 @@ const candidateFactor = 3;
 
 const titleColumns = `b.tid, b.tconst, b.primaryTitle, b.originalTitle, b.titleType, b.startYear,
   CAST(r.averageRating AS CHAR) AS averageRating, r.numVotes`;
-
-/** Rows of a word counted up to this many: enough to tell a rare word from a common one. */
-const countCap = 10_000;
-
-/**
- * How many rows of this kind each group's words have (each word counted up to countCap, read off the front of
- * its list in the word index): the smallest group drives the search, and a group with none ends it.
- */
-async function groupSizes(pool: Pool, kind: number, groups: string[][], budget: Budget): Promise<number[]> {
-  const words = [...new Set(groups.flat())];
-  const counts = words.map(
-    () => `SELECT COUNT(*) FROM (SELECT 1 FROM search_words WHERE word = ? AND kind = ? LIMIT ${countCap}) c`,
-  );
-  const rows = await bounded(
-    pool,
-    `SELECT ${counts.map((c, i) => `(${c}) AS n${i}`).join(", ")}`,
-    words.flatMap((w) => [w, kind]),
-    budget,
-  );
-  const byWord = new Map(words.map((w, i) => [w, Number(rows[0]?.[`n${i}`] ?? countCap)]));
-  return groups.map((g) => g.reduce((sum, w) => sum + (byWord.get(w) ?? 0), 0));
-}
-
-/**
- * The ids of one kind that hold a word of every group, by popularity step, at most `limit`. The group with the
- * fewest rows drives (groupSizes): each of its words is read from the front of its list, and every other group
- * is a primary-key lookup of the same row under its words. A title filter joins the title.
- */
-async function candidateIds(
-  pool: Pool,
-  kind: number,
-  groups: string[][],
-  limit: number,
-  budget: Budget,
-  filters: SearchFilters = {},
-): Promise<number[]> {
-  if (groups.length === 0) return [];
-  const sizes = await groupSizes(pool, kind, groups, budget);
-  // A word held by no row of this kind: nothing can match all of them.
-  if (sizes.some((n) => n === 0)) return [];
-  const driver = groups[sizes.indexOf(Math.min(...sizes))] as string[];
-  const others = groups.filter((g) => g !== driver);
-  const where = kind === searchKind.title ? titleFilterSql(filters) : { sql: "", params: [] };
-  const join = where.sql ? " JOIN title_basics b ON b.tid = w.id LEFT JOIN title_ratings r ON r.tid = w.id" : "";
-  const exists = others
-    .map(
-      () =>
-        " AND EXISTS (SELECT 1 FROM search_words x WHERE x.word IN (?) AND x.kind = w.kind AND x.popularity = w.popularity AND x.id = w.id)",
-    )
-    .join("");
-  const parts: string[] = [];
-  const params: unknown[] = [];
-  for (const word of driver) {
-    parts.push(
-      `(SELECT w.id, w.popularity FROM search_words w${join}
-         WHERE w.word = ? AND w.kind = ?${exists}${where.sql}
-         ORDER BY w.popularity DESC, w.id LIMIT ${limit})`,
-    );
-    params.push(word, kind, ...others, ...where.params);
-  }
-  const rows = await bounded(
-    pool,
-    parts.length === 1
-      ? (parts[0] as string)
-      : `SELECT id, MAX(popularity) AS popularity FROM (${parts.join(" UNION ALL ")}) u
-          GROUP BY id ORDER BY popularity DESC, id LIMIT ${limit}`,
-    params,
-    budget,
-  );
-  return rows.map((r) => Number(r.id));
-}
 
 function toTitle(row: RowDataPacket, query: string, groups: string[][], akas: Map<number, string[]>): SearchTitle {
   const primaryTitle = row.primaryTitle === null ? null : String(row.primaryTitle);
@@ -368,29 +296,6 @@ async function searchOnce(
     searchCharacters(pool, query, groups, limit, budget),
   ]);
   return { titles, people, characters };
-}
-
-/** Which of these words the index holds (one lookup of each, by the primary key's first part). */
-async function existingWords(pool: Pool, words: string[], budget: Budget): Promise<Set<string>> {
-  if (words.length === 0) return new Set();
-  const rows = await bounded(
-    pool,
-    "SELECT v.word FROM search_words v WHERE v.word IN (?) GROUP BY v.word",
-    [words],
-    budget,
-  );
-  return new Set(rows.map((r) => String(r.word)));
-}
-
-/**
- * Each word with the variants one typo away that the index holds (a word whose last letter is still to be typed
- * is one of them). Undefined when no word gained any.
- */
-async function typoGroups(pool: Pool, words: string[], budget: Budget) {
-  const variants = typoVariants(words);
-  const held = await existingWords(pool, [...new Set(variants.flat())], budget);
-  const groups = words.map((w, i) => [w, ...(variants[i] ?? []).filter((v) => held.has(v))]);
-  return groups.some((g) => g.length > 1) ? groups : undefined;
 }
 
 /**
