@@ -18,6 +18,7 @@ import { asc } from "drizzle-orm";
 import type { Pool, RowDataPacket } from "mysql2/promise";
 import { genres } from "@/db/schema";
 import { getDb, getPool } from "@/lib/db";
+import { readThrough } from "./read-cache";
 
 export const titleTypes = [
   "movie",
@@ -56,11 +57,14 @@ export interface GenreTitle {
   numVotes: number | null;
 }
 
+/** Every genre with its title count, by name (through the read cache). */
 export function listGenres() {
-  return getDb()
-    .select({ id: genres.genreId, name: genres.genreName, titles: genres.titleCount })
-    .from(genres)
-    .orderBy(asc(genres.genreName));
+  return readThrough(getPool(), ["genres"], async () =>
+    getDb()
+      .select({ id: genres.genreId, name: genres.genreName, titles: genres.titleCount })
+      .from(genres)
+      .orderBy(asc(genres.genreName)),
+  );
 }
 
 export interface Genre {
@@ -266,8 +270,15 @@ export function genrePageQuery(genreId: number, filter: GenreFilter, driver?: Dr
   return { sql, params };
 }
 
-/** One page of a genre's titles (and whether there is a next page), or undefined for an unknown genre. */
-export async function genreTitles(name: string, filter: GenreFilter, pool: Pool = getPool()) {
+/**
+ * One page of a genre's titles (and whether there is a next page), or undefined for an unknown genre; through the
+ * read cache.
+ */
+export function genreTitles(name: string, filter: GenreFilter, pool: Pool = getPool()) {
+  return readThrough(pool, ["genreTitles", name, filter], () => readGenreTitles(name, filter, pool));
+}
+
+async function readGenreTitles(name: string, filter: GenreFilter, pool: Pool) {
   const genre = await genreByName(pool, name);
   if (!genre) return undefined;
   const driver = genre.titles < smallGenre ? undefined : await pickDriver(pool, filter);
