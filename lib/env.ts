@@ -6,7 +6,7 @@ import { z } from "zod";
 const emptyAsUnset = (value: unknown) => (value === "" ? undefined : value);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyAsUnset, schema.optional());
 const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
-  z.preprocess(emptyAsUnset, schema.default(fallback as never));
+  z.preprocess(emptyAsUnset, schema.prefault(fallback as never));
 
 const units: Record<string, number> = { "": 1, K: 1 << 10, M: 1 << 20, G: 1 << 30 };
 /** A size in bytes, plain or with a K, M or G suffix (`6G`, `512M`). */
