@@ -95,8 +95,11 @@ const schema = z.object({
   CONSOLE_URL: optional(z.string().url()),
   /** The mirror is stale after this many hours without a successful sync (a banner, and `mirror.stale`). */
   STALE_AFTER_HOURS: withDefault(z.coerce.number().positive(), 36),
-  /** The console's cache of expensive reads (lib/queries/read-cache.ts): its size (`64M` or bytes); 0 turns it off. */
-  READ_CACHE_SIZE: withDefault(byteSize, "64M"),
+  /**
+   * The console's cache of expensive reads (lib/queries/read-cache.ts): the JSON length of its answers, at most
+   * (`32M` or bytes; the heap holds roughly two to three times that); 0 turns it off.
+   */
+  READ_CACHE_SIZE: withDefault(byteSize, "32M"),
   /** While a sync runs (its tables commit one by one), the oldest a cached answer may be, in seconds. */
   READ_CACHE_RUN_SECONDS: withDefault(z.coerce.number().positive(), 10),
   /** The oldest any cached answer may be: what is written without a sync (by hand) shows after this at most. */

@@ -7,8 +7,8 @@
  * - the sort's index (title_ratings numVotes / averageRating, title_basics startYear / primaryTitle), in its
  *   order, so the server stops after one page;
  * - or, when the filter's own range of an index holds fewer than rangeLimit titles (a title type and its years,
- *   a year range, a vote minimum), that range, sorted after: movies since 1990 with 1,000 votes in Drama are
- *   67 k titles at full size, where the vote order walked far down 1.6 M ratings for the few that pass.
+ *   a year range, a vote minimum), that range, sorted after: the movies since 1990 are 67 k titles at full size,
+ *   where Drama's with 1,000 votes, in vote order, were found ~120 k ratings down.
  * Either way only the driver's index, the membership key and the filters' columns are read for each candidate
  * (a deferred join): the page's columns are read for its 50 rows alone. What stays slow is a filter that few
  * titles of a big genre pass and no small range finds (docs/console.md, Page times).
@@ -57,7 +57,7 @@ export interface GenreTitle {
   numVotes: number | null;
 }
 
-/** Every genre with its title count, by name (through the read cache). */
+/** Every genre with its title count, by name (through the read cache, as genreTitles). */
 export function listGenres() {
   return readThrough(getPool(), ["genres"], async () =>
     getDb()
