@@ -60,25 +60,38 @@ function sizeOf(entry: Entry, key: string): number {
   }
 }
 
-const entries =
-  env.READ_CACHE_SIZE > 0
-    ? new LRUCache<string, Entry>({
-        maxSize: env.READ_CACHE_SIZE,
-        sizeCalculation: sizeOf,
-        ttl: env.READ_CACHE_MAX_AGE_SECONDS * 1000,
-      })
-    : undefined;
-const inFlight = new Map<string, Promise<unknown>>();
+/** One cache per process, on globalThis as the pools are (lib/db): every bundle of the app and a dev reload share it. */
+const shared = globalThis as unknown as {
+  imdbReadCache?: {
+    entries: LRUCache<string, Entry> | undefined;
+    inFlight: Map<string, Promise<unknown>>;
+    /** Each pool's answers apart (the tests' databases, another cluster node after a failover). */
+    poolIds: WeakMap<Pool, number>;
+    pools: number;
+  };
+};
+shared.imdbReadCache ??= {
+  entries:
+    env.READ_CACHE_SIZE > 0
+      ? new LRUCache<string, Entry>({
+          maxSize: env.READ_CACHE_SIZE,
+          sizeCalculation: sizeOf,
+          ttl: env.READ_CACHE_MAX_AGE_SECONDS * 1000,
+        })
+      : undefined,
+  inFlight: new Map(),
+  poolIds: new WeakMap(),
+  pools: 0,
+};
+const state = shared.imdbReadCache;
+const { entries, inFlight } = state;
 const runMs = env.READ_CACHE_RUN_SECONDS * 1000;
 
-/** Each pool's answers apart (the tests' databases, another cluster node after a failover). */
-const poolIds = new WeakMap<Pool, number>();
-let pools = 0;
 function poolId(pool: Pool): number {
-  let id = poolIds.get(pool);
+  let id = state.poolIds.get(pool);
   if (id === undefined) {
-    id = ++pools;
-    poolIds.set(pool, id);
+    id = ++state.pools;
+    state.poolIds.set(pool, id);
   }
   return id;
 }
