@@ -6,7 +6,7 @@ import { z } from "zod";
 const emptyAsUnset = (value: unknown) => (value === "" ? undefined : value);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyAsUnset, schema.optional());
 const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
-  z.preprocess(emptyAsUnset, schema.default(fallback as never));
+  z.preprocess(emptyAsUnset, schema.prefault(fallback as never));
 
 const units: Record<string, number> = { "": 1, K: 1 << 10, M: 1 << 20, G: 1 << 30 };
 /** A size in bytes, plain or with a K, M or G suffix (`6G`, `512M`). */
@@ -95,6 +95,15 @@ const schema = z.object({
   CONSOLE_URL: optional(z.string().url()),
   /** The mirror is stale after this many hours without a successful sync (a banner, and `mirror.stale`). */
   STALE_AFTER_HOURS: withDefault(z.coerce.number().positive(), 36),
+  /**
+   * The console's cache of expensive reads (lib/queries/read-cache.ts): the JSON length of its answers, at most
+   * (`32M` or bytes; the heap holds roughly two to three times that); 0 turns it off.
+   */
+  READ_CACHE_SIZE: withDefault(byteSize, "32M"),
+  /** While a sync runs (its tables commit one by one), the oldest a cached answer may be, in seconds. */
+  READ_CACHE_RUN_SECONDS: withDefault(z.coerce.number().positive(), 10),
+  /** The oldest any cached answer may be: what is written without a sync (by hand) shows after this at most. */
+  READ_CACHE_MAX_AGE_SECONDS: withDefault(z.coerce.number().positive(), 300),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -1,8 +1,8 @@
 /**
  * Read models of the change history (issue 13): a run's changes (keyset pages), changes across recent runs
  * a key's versions (SCD type 2, rebuilt from the change log and the main table), the table as it was after a
- * run, and the history of a title and of a person. Each takes the pool last so that tests can point it at
- * their own database.
+ * run, and the history of a title and of a person, each through the read cache (read-cache.ts). Each takes the
+ * pool last so that tests can point it at their own database.
  */
 import "server-only";
 import type { Pool, RowDataPacket } from "mysql2/promise";
@@ -10,6 +10,7 @@ import type { ChangeKind } from "@/db/run-states";
 import { parseKey, type TableName, tableNames } from "@/lib/catalog/datasets";
 import { getPool } from "@/lib/db";
 import { type Change, type ColumnChange, type DatedChange, lineColumns, toChange } from "./history-rows";
+import { readThrough } from "./read-cache";
 import { keyVersions } from "./table-history";
 
 export type { Change, ColumnChange, DatedChange };
@@ -64,10 +65,18 @@ function filterSql(filter: Omit<ChangeFilter, "after" | "limit">): { where: stri
  * One page of a run's changes, in the log's primary-key order (table, then key): `next` is the cursor of the
  * following page, null on the last. Keyset pagination, so a deep page costs what the first does.
  */
-export async function runChanges(
+export function runChanges(
   runId: number,
   filter: ChangeFilter,
   pool: Pool = getPool(),
+): Promise<{ changes: Change[]; next: string | null }> {
+  return readThrough(pool, ["runChanges", runId, filter], () => readRunChanges(runId, filter, pool));
+}
+
+async function readRunChanges(
+  runId: number,
+  filter: ChangeFilter,
+  pool: Pool,
 ): Promise<{ changes: Change[]; next: string | null }> {
   const { where, params } = filterSql(filter);
   const after = parseCursor(filter.after);
@@ -91,10 +100,18 @@ export async function runChanges(
  * (`before`: `<run>:<cursor>` of the previous page's last row). Run by run through runChanges, so each query
  * is a primary-key range of one run, however many changes the window holds.
  */
-export async function recentChanges(
+export function recentChanges(
   since: Date,
   filter: Omit<ChangeFilter, "after"> & { before?: string },
   pool: Pool = getPool(),
+): Promise<{ changes: DatedChange[]; next: string | null }> {
+  return readThrough(pool, ["recentChanges", since, filter], () => readRecentChanges(since, filter, pool));
+}
+
+async function readRecentChanges(
+  since: Date,
+  filter: Omit<ChangeFilter, "after"> & { before?: string },
+  pool: Pool,
 ): Promise<{ changes: DatedChange[]; next: string | null }> {
   const [runPart, rowPart] = (filter.before ?? "").split(":");
   const fromRun = filter.before ? Number(runPart) : Number.NaN;
@@ -107,7 +124,7 @@ export async function recentChanges(
   for (const run of runs) {
     const runId = Number(run.id);
     const after = runId === fromRun ? rowPart : undefined;
-    const page = await runChanges(runId, { ...filter, after, limit: filter.limit - changes.length }, pool);
+    const page = await readRunChanges(runId, { ...filter, after, limit: filter.limit - changes.length }, pool);
     changes.push(...page.changes.map((c) => ({ ...c, runId, at: run.at as Date | null })));
     if (changes.length === filter.limit) {
       // Full: the next page starts after this row, in this run or (its last row) in the next one.
@@ -185,7 +202,11 @@ async function changesOfKeys(pool: Pool, where: string, params: unknown[], join 
  * A title's history: its rating and votes over time, and every logged change of its basics, akas, crew,
  * episode, principals and rating (newest first, at most historyLimit). Undefined for a key that is no title's.
  */
-export async function titleHistory(tconst: string, pool: Pool = getPool()) {
+export function titleHistory(tconst: string, pool: Pool = getPool()) {
+  return readThrough(pool, ["titleHistory", tconst], () => readTitleHistory(tconst, pool));
+}
+
+async function readTitleHistory(tconst: string, pool: Pool) {
   const key = parseKey(tconst);
   if (key?.prefix !== "tt") return undefined;
   const [ratings, changes] = await Promise.all([
@@ -199,7 +220,11 @@ export async function titleHistory(tconst: string, pool: Pool = getPool()) {
  * A person's history: every logged change of their name_basics row and of the principal credits that name them
  * now (a credit moved to someone else is in the title's history, not theirs). Undefined for a key that is no person's.
  */
-export async function nameHistory(nconst: string, pool: Pool = getPool()) {
+export function nameHistory(nconst: string, pool: Pool = getPool()) {
+  return readThrough(pool, ["nameHistory", nconst], () => readNameHistory(nconst, pool));
+}
+
+async function readNameHistory(nconst: string, pool: Pool) {
   const key = parseKey(nconst);
   if (key?.prefix !== "nm") return undefined;
   const [own, credits] = await Promise.all([
@@ -224,7 +249,11 @@ export async function runExists(runId: number, pool: Pool = getPool()): Promise<
 }
 
 /** First builds started since `since`, newest first, with the tables each replaced (they log no rows). */
-export async function firstBuildsSince(since: Date, pool: Pool = getPool()) {
+export function firstBuildsSince(since: Date, pool: Pool = getPool()) {
+  return readThrough(pool, ["firstBuildsSince", since], () => readFirstBuildsSince(since, pool));
+}
+
+async function readFirstBuildsSince(since: Date, pool: Pool) {
   const [rows] = await pool.query<RowDataPacket[]>(
     `SELECT r.id, COALESCE(r.started_at, r.created_at) AS at, GROUP_CONCAT(t.table_name ORDER BY t.table_name) AS tables
        FROM etl_runs r JOIN etl_run_tables t ON t.run_id = r.id AND t.status = 'succeeded'

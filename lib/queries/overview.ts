@@ -5,6 +5,7 @@ import { etlRuns, etlRunTables, finishedRunStatuses } from "@/db/schema";
 import type { TableName } from "@/lib/catalog/datasets";
 import { getDb, getPool } from "@/lib/db";
 import { tableSummaries } from "@/lib/queries/tables";
+import { readThrough } from "./read-cache";
 
 export interface TableOverview {
   table: TableName;
@@ -15,8 +16,12 @@ export interface TableOverview {
 /** Below this estimate a table is counted exactly (fast), so a fresh small load never shows 0 rows. */
 const exactCountBelow = 200_000;
 
+/**
+ * Rows per table: the server's estimates (through the read cache: information_schema opens every table of the
+ * schema), counted exactly below exactCountBelow, live (cheap there, and a table emptied by hand shows at once).
+ */
 async function rowCounts() {
-  const estimates = await tableSummaries();
+  const estimates = await readThrough(getPool(), ["tableSummaries"], tableSummaries);
   return Promise.all(
     estimates.map(async (t) => {
       if (t.rows >= exactCountBelow) return t;
@@ -26,23 +31,31 @@ async function rowCounts() {
   );
 }
 
+/** When each table was last synced: the end of the newest run that synced it (a verify reads a table, no more). */
+async function lastSynced() {
+  return getDb()
+    .select({ table: etlRunTables.tableName, at: max(etlRuns.finishedAt) })
+    .from(etlRunTables)
+    .innerJoin(etlRuns, eq(etlRuns.id, etlRunTables.runId))
+    .where(and(eq(etlRunTables.status, "succeeded"), ne(etlRuns.mode, "verify")))
+    .groupBy(etlRunTables.tableName);
+}
+
 export async function tableOverview(): Promise<TableOverview[]> {
-  const [counts, synced] = await Promise.all([
-    rowCounts(),
-    getDb()
-      .select({ table: etlRunTables.tableName, at: max(etlRuns.finishedAt) })
-      .from(etlRunTables)
-      .innerJoin(etlRuns, eq(etlRuns.id, etlRunTables.runId))
-      // A verify reads a table without syncing it.
-      .where(and(eq(etlRunTables.status, "succeeded"), ne(etlRuns.mode, "verify")))
-      .groupBy(etlRunTables.tableName),
-  ]);
+  const [counts, synced] = await Promise.all([rowCounts(), readThrough(getPool(), ["lastSynced"], lastSynced)]);
   const last = new Map(synced.map((s) => [s.table, s.at ? new Date(s.at) : null]));
   return counts.map((c) => ({ ...c, lastSynced: last.get(c.table) ?? null }));
 }
 
-/** One point per finished sync (oldest first; a verify changes nothing): rows inserted + updated + deleted, per table. */
-export async function changedRowsByRun(runs = 12): Promise<Record<string, number | string>[]> {
+/**
+ * One point per finished sync (oldest first; a verify changes nothing): rows inserted + updated + deleted, per
+ * table. Through the read cache.
+ */
+export function changedRowsByRun(runs = 12): Promise<Record<string, number | string>[]> {
+  return readThrough(getPool(), ["changedRowsByRun", runs], () => readChangedRowsByRun(runs));
+}
+
+async function readChangedRowsByRun(runs: number): Promise<Record<string, number | string>[]> {
   const db = getDb();
   const recent = await db
     .select({ id: etlRuns.id })

@@ -15,6 +15,7 @@ import "server-only";
 import type { Pool, RowDataPacket } from "mysql2/promise";
 import { knownForIds, searchKind } from "@/lib/catalog/search-words";
 import { getPool } from "@/lib/db";
+import { readThrough } from "./read-cache";
 import type { Budget } from "./search-budget";
 import { candidateIds, typoGroups } from "./search-candidates";
 import {
@@ -300,7 +301,8 @@ async function searchOnce(
 
 /**
  * Titles, people and characters for what a person typed, `limit` of each. The query is text of any kind: its
- * words are taken from it (letters and digits), so operators, quotes and wildcards are plain text.
+ * words are taken from it (letters and digits), so operators, quotes and wildcards are plain text. Through the
+ * read cache, except an answer cut short by a statement's time limit.
  */
 export async function search(
   text: string,
@@ -309,13 +311,31 @@ export async function search(
   pool: Pool = getPool(),
 ): Promise<SearchResponse> {
   const query = text.trim();
+  if (!query) return { titles: [], people: [], characters: [] };
+  const answer = await readThrough(
+    pool,
+    ["search", query, limit, filters],
+    async () => {
+      const budget: Budget = { timedOut: false };
+      return { response: await searchWithin(pool, query, limit, filters, budget), complete: !budget.timedOut };
+    },
+    (a) => a.complete,
+  );
+  return answer.response;
+}
+
+async function searchWithin(
+  pool: Pool,
+  query: string,
+  limit: number,
+  filters: SearchFilters,
+  budget: Budget,
+): Promise<SearchResponse> {
   const none = { titles: [], people: [], characters: [] };
-  if (!query) return none;
   const key = imdbKey(query);
   if (key) return byKey(pool, key);
   const words = searchWords(query);
   if (words.length === 0) return none;
-  const budget: Budget = { timedOut: false };
   const exact = await searchOnce(
     pool,
     query,

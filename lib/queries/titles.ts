@@ -7,6 +7,7 @@ import "server-only";
 import type { RowDataPacket } from "mysql2";
 import { parseKey } from "@/lib/catalog/datasets";
 import { getPool } from "@/lib/db";
+import { readThrough } from "./read-cache";
 
 /** tt0000001 → 1; undefined for anything that is not a key with that prefix. */
 function keyNumber(key: string, prefix: "tt" | "nm"): number | undefined {
@@ -45,7 +46,12 @@ export function pageNumber(value: string | string[] | undefined): number {
   return Math.max(1, n);
 }
 
-export async function titleDetail(tconst: string, episodePage = 1) {
+/** A title with its genres, akas, crew, principals by name and a page of its episodes (through the read cache). */
+export function titleDetail(tconst: string, episodePage = 1) {
+  return readThrough(getPool(), ["titleDetail", tconst, episodePage], () => readTitleDetail(tconst, episodePage));
+}
+
+async function readTitleDetail(tconst: string, episodePage: number) {
   const tid = keyNumber(tconst, "tt");
   if (tid === undefined) return undefined;
   const [basics] = await query(
@@ -110,7 +116,12 @@ export async function titleDetail(tconst: string, episodePage = 1) {
   };
 }
 
-export async function nameDetail(nconst: string, page = 1) {
+/** A person and a page of their credits (through the read cache). */
+export function nameDetail(nconst: string, page = 1) {
+  return readThrough(getPool(), ["nameDetail", nconst, page], () => readNameDetail(nconst, page));
+}
+
+async function readNameDetail(nconst: string, page: number) {
   const nid = keyNumber(nconst, "nm");
   if (nid === undefined) return undefined;
   const [person] = await query(

@@ -18,7 +18,8 @@ export default async function ChangesPage({ searchParams }: { searchParams: Prom
   await requireLogin();
   const parsed = recentChangesSchema.safeParse(await searchParams);
   const filter = parsed.success ? parsed.data : recentChangesSchema.parse({});
-  const since = new Date(Date.now() - windows[filter.within]);
+  // To the minute: the same window for a minute, so that the read cache can answer it.
+  const since = new Date(Math.floor((Date.now() - windows[filter.within]) / 60_000) * 60_000);
   const [page, firstBuilds] = await Promise.all([
     recentChanges(since, { ...filter, limit: pageSize }),
     firstBuildsSince(since),
