@@ -15,7 +15,8 @@
  * --no-queries (which also leaves out the console load) keeps the disk used to one mirror, as at full size.
  * --profile day: the change steps make one day's change as estimated in scripts/bench/mutate.ts (dayProfile: about
  * 35 % of the ratings with new vote counts, 0.1–0.3 % of the other files) instead of 1 % of every file; the
- * results go to bench-results/latest-<scale>-day.json.
+ * results go to bench-results/latest-<scale>-day.json. --label NAME appends -NAME to the results file's name (a run
+ * on other server settings, e.g. a private server started with PRIVATE_DB_BUFFER_POOL=1G: --label pool1G).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -64,6 +65,8 @@ const { values } = parseArgs({
     "no-key-index-cost": { type: "boolean", default: false },
     "no-console-load": { type: "boolean", default: false },
     "no-queries": { type: "boolean", default: false },
+    /** Appended to the results file's name: a run on other server settings (e.g. `pool1G`) keeps the usual one. */
+    label: { type: "string" },
   },
 });
 const scale = Number(values.scale);
@@ -411,9 +414,10 @@ if (queries && !values["no-console-load"]) {
   consoleLoad = { pages, syncs };
 }
 
-const serverVersion = await onServer(serverUrl, async (c) => {
-  const [rows] = await c.query("SELECT VERSION() AS v");
-  return String((rows as { v: string }[])[0]?.v);
+const server = await onServer(serverUrl, async (c) => {
+  const [rows] = await c.query("SELECT VERSION() AS v, @@innodb_buffer_pool_size AS pool");
+  const row = (rows as { v: string; pool: number }[])[0];
+  return { version: String(row?.v), bufferPoolBytes: Number(row?.pool) };
 });
 rmSync(keptRoot, { recursive: true, force: true });
 if (!values.keep) {
@@ -454,7 +458,7 @@ const results = {
   profile,
   changedShare: profile === "day" ? undefined : share,
   runs,
-  machine: machine(serverVersion),
+  machine: machine(server.version, server.bufferPoolBytes),
   rows: manifest.rows,
   targets: { ...targets, peakRssBytes: peakRssTargetBytes },
   floor: {
@@ -479,7 +483,7 @@ const results = {
     syncs: consoleLoad.syncs.map((s) => ({ seconds: s.seconds, rowsWritten: s.rowsWritten, problems: s.problems })),
   },
 };
-const out = path.join("bench-results", `latest-${scale}${resultSuffix}.json`);
+const out = path.join("bench-results", `latest-${scale}${resultSuffix}${values.label ? `-${values.label}` : ""}.json`);
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 rmSync(partialFile, { force: true });
 // Formatted as the linter wants it, so a committed result never fails `npm run lint`.

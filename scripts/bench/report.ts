@@ -14,16 +14,19 @@ export interface Machine {
   cores: number;
   ramBytes: number;
   server: string;
+  /** The server's InnoDB buffer pool: whether the mirror fits it decides the incremental runs' speed. */
+  bufferPoolBytes: number;
   node: string;
 }
 
-export function machine(serverVersion: string): Machine {
+export function machine(serverVersion: string, bufferPoolBytes: number): Machine {
   const list = cpus();
   return {
     cpu: list[0]?.model.trim() ?? "unknown",
     cores: list.length,
     ramBytes: totalmem(),
     server: serverVersion,
+    bufferPoolBytes,
     node: process.version,
   };
 }
