@@ -16,10 +16,11 @@ import type { Pool, RowDataPacket } from "mysql2/promise";
 import { knownForIds, searchKind } from "@/lib/catalog/search-words";
 import { getPool } from "@/lib/db";
 import type { Budget } from "./search-budget";
-import { candidateIds, typoGroups } from "./search-candidates";
+import { candidateIds, completions, typoGroups } from "./search-candidates";
 import {
   bestMatch,
   characterNames,
+  completionPrefix,
   imdbKey,
   matchesAll,
   matchesExactly,
@@ -27,6 +28,7 @@ import {
   popularity,
   sameWords,
   searchWords,
+  withCompletions,
 } from "./search-text";
 
 export interface SearchTitle {
@@ -282,18 +284,27 @@ async function byKey(pool: Pool, key: { kind: "tt" | "nm"; id: number }): Promis
   return { titles: [], people, characters: [] };
 }
 
+/** The word being typed and its completions in each kind (completions in search-candidates.ts), if any. */
+interface Completion {
+  word: string | undefined;
+  byKind: Map<number, string[]>;
+}
+
 async function searchOnce(
   pool: Pool,
   query: string,
   groups: string[][],
+  completion: Completion,
   filters: SearchFilters,
   limit: number,
   budget: Budget,
 ) {
+  // Each kind's group of the word being typed gains that kind's completions.
+  const of = (kind: number) => withCompletions(groups, completion.word, completion.byKind.get(kind));
   const [titles, people, characters] = await Promise.all([
-    searchTitles(pool, query, groups, filters, limit, budget),
-    searchPeople(pool, query, groups, limit, budget),
-    searchCharacters(pool, query, groups, limit, budget),
+    searchTitles(pool, query, of(searchKind.title), filters, limit, budget),
+    searchPeople(pool, query, of(searchKind.person), limit, budget),
+    searchCharacters(pool, query, of(searchKind.characters), limit, budget),
   ]);
   return { titles, people, characters };
 }
@@ -316,10 +327,14 @@ export async function search(
   const words = searchWords(query);
   if (words.length === 0) return none;
   const budget: Budget = { timedOut: false };
+  // The last word, while it is being typed (no space after it), is also a prefix of the words that complete it.
+  const word = completionPrefix(text, words);
+  const completion: Completion = { word, byKind: word ? await completions(pool, word, budget) : new Map() };
   const exact = await searchOnce(
     pool,
     query,
     words.map((w) => [w]),
+    completion,
     filters,
     limit,
     budget,
@@ -328,5 +343,5 @@ export async function search(
   if (!thin || budget.timedOut) return exact;
   const wider = await typoGroups(pool, words, budget);
   if (!wider || budget.timedOut) return exact;
-  return searchOnce(pool, query, wider, filters, limit, budget);
+  return searchOnce(pool, query, wider, completion, filters, limit, budget);
 }
