@@ -17,6 +17,9 @@ import { completionCount, likePrefix, typoVariants } from "./search-text";
  */
 const completionScan = 20_000;
 
+/** Popularity steps (tenths of a decade of votes, popularityStep) a word as typed is worth more than its variants. */
+const asTypedSteps = 10;
+
 /** Rows of a word counted up to this many: enough to tell a rare word from a common one. */
 const countCap = 10_000;
 
@@ -68,9 +71,12 @@ export async function candidateIds(
     .join("");
   const parts: string[] = [];
   const params: unknown[] = [];
-  for (const word of driver) {
+  for (const [i, word] of driver.entries()) {
+    // The word as typed (a group's first) is worth a decade of votes more than its typo variants and completions,
+    // as in the finer rank (search.ts, matchesExactly): its rows are not crowded out of the candidates by theirs.
+    const asTyped = i === 0 ? asTypedSteps : 0;
     parts.push(
-      `(SELECT w.id, w.popularity FROM search_words w${join}
+      `(SELECT w.id, w.popularity + ${asTyped} AS popularity FROM search_words w${join}
          WHERE w.word = ? AND w.kind = ?${exists}${where.sql}
          ORDER BY w.popularity DESC, w.id LIMIT ${limit})`,
     );
