@@ -22,8 +22,8 @@ const wordsBuild = "_build_search_words";
 const knownForBuild = "_build_search_known_for";
 const vocabularyBuild = "_build_search_vocabulary";
 /**
- * Distinct words counted per INSERT … SELECT into the vocabulary (at most three rows each, one per kind): a
- * writeset of about a megabyte, far below a Galera node's limit, however many rows a common word has.
+ * Vocabulary rows (a word of one kind) written per INSERT … SELECT: a writeset of a few hundred KB, far below a
+ * Galera node's limit, however many rows of the index a common word has.
  */
 const vocabularyBatch = 10_000;
 /** Entities read per batch: a primary-key range, then their akas or credits. */
@@ -84,10 +84,11 @@ function knownForLines(entities: EntityWords[]): string {
 }
 
 /**
- * Fills the copy's vocabulary: each (kind, word) with its rows, counted off the copy's word index in word order,
- * vocabularyBatch words per statement. The next batch's last word is read first (a loose scan of the index that
- * skips a common word's rows), then its words are counted and inserted server-side: no word crosses to node.
- * Created, then filled: a Galera node refuses CREATE TABLE … SELECT.
+ * Fills the copy's vocabulary: each (kind, word) with its rows, counted off the copy's word index in its order
+ * (word, kind), `batch` of them per INSERT … SELECT, server-side: one pass over the index that stops at the
+ * batch's end (no word crosses to node). The next batch starts after the last (word, kind) inserted: the highest
+ * word of the three kinds' (three lookups of the copy's primary key). Created, then filled: a Galera node
+ * refuses CREATE TABLE … SELECT.
  */
 async function countVocabulary(writer: PoolConnection, batch: number, stopIfCancelled: () => void): Promise<void> {
   await writer.query(
@@ -95,23 +96,20 @@ async function countVocabulary(writer: PoolConnection, batch: number, stopIfCanc
        word VARCHAR(40) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, word_rows INT UNSIGNED NOT NULL,
        PRIMARY KEY (kind, word)) ENGINE=InnoDB`,
   );
-  for (let after = ""; ; ) {
+  for (let word = "", kind = 0; ; ) {
     stopIfCancelled();
-    const [last] = await writer.query<RowDataPacket[]>(
-      `SELECT MAX(word) AS word, COUNT(*) AS n FROM
-         (SELECT word FROM ${wordsBuild} WHERE word > ? GROUP BY word ORDER BY word LIMIT ${batch}) w`,
-      [after],
-    );
-    const n = Number(last[0]?.n ?? 0);
-    if (n === 0) return;
-    const upTo = String(last[0]?.word);
-    await writer.query(
+    const [inserted] = await writer.query(
       `INSERT INTO ${vocabularyBuild} (kind, word, word_rows)
-       SELECT kind, word, COUNT(*) FROM ${wordsBuild} WHERE word > ? AND word <= ? GROUP BY word, kind`,
-      [after, upTo],
+       SELECT kind, word, COUNT(*) FROM ${wordsBuild} WHERE word > ? OR (word = ? AND kind > ?)
+        GROUP BY word, kind ORDER BY word, kind LIMIT ${batch}`,
+      [word, word, kind],
     );
-    if (n < batch) return;
-    after = upTo;
+    if ((inserted as unknown as { affectedRows: number }).affectedRows < batch) return;
+    const [last] = await writer.query<RowDataPacket[]>(
+      `SELECT kind, word FROM (SELECT kind, MAX(word) AS word FROM ${vocabularyBuild} GROUP BY kind) m
+        ORDER BY word DESC, kind DESC LIMIT 1`,
+    );
+    [word, kind] = [String(last[0]?.word), Number(last[0]?.kind)];
   }
 }
 
@@ -124,7 +122,7 @@ export async function buildSearchIndex(
     /** Smaller batches, for tests that want every boundary between ranges crossed. */
     batchSize?: number;
     creditsPerTitle?: number;
-    /** Fewer words counted per statement into the vocabulary, likewise. */
+    /** Fewer vocabulary rows per statement, likewise (a word's kinds split between statements). */
     vocabularyBatch?: number;
   },
 ): Promise<BuildCounts> {
