@@ -9,7 +9,8 @@
  * the exact popularity (numVotes; a person's known-for titles' votes) on a log scale, so that a famous title
  * beats look-alikes that match as well or better but have a hundredth of its votes. A word of five letters or
  * more may hold one typo: when the words as typed find fewer than `limit` answers, the search runs again with
- * the variants one edit away that the index holds beside each word.
+ * the variants one edit away that the index holds beside each word. The last word, while it is being typed (no
+ * space after it), is also completed: the most common words of each kind that start with it join its group.
  */
 import "server-only";
 import type { Pool, RowDataPacket } from "mysql2/promise";
