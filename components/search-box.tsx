@@ -45,8 +45,9 @@ export function SearchBox() {
   const latest = useRef(0);
 
   useEffect(() => {
-    const q = query.trim();
-    if (q.length < 2) {
+    // Only the start is trimmed: a last word with no space after it is completed by the search.
+    const q = query.trimStart();
+    if (q.trim().length < 2) {
       setItems([]);
       return;
     }

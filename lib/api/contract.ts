@@ -234,9 +234,9 @@ const searchInt = (max: number) => z.preprocess(emptyAsUnset, z.coerce.number().
 export const searchSchema = z.object({
   q: z
     .string({ error: "q is required: the words, name or tt…/nm… key to search for" })
-    .trim()
-    .min(1, "q is empty: type a title, a name, a character or a tt…/nm… key")
-    .max(searchMaxChars, `q is too long: at most ${searchMaxChars} characters`)
+    // Not trimmed: a last word with no space after it is still being typed, and is completed (docs/search.md).
+    .refine((q) => q.trim() !== "", "q is empty: type a title, a name, a character or a tt…/nm… key")
+    .refine((q) => q.trim().length <= searchMaxChars, `q is too long: at most ${searchMaxChars} characters`)
     .refine(hasSearchWords, "q has no letter or digit to search for"),
   limit: z.coerce
     .number({ error: "limit must be a whole number from 1 to 50" })

@@ -3,10 +3,10 @@
  * read in key order, a batch at a time, its words written by LOAD DATA into a copy of search_words in the copy's
  * own primary-key order (kind, id, word), so the load only ever appends; people's known-for titles likewise into
  * a copy of search_known_for. The word index (search_words_word) is added after, in one sorted pass, as a first
- * build adds a table's indexes, and the copies are swapped in by one RENAME. Searches answer from the old index
- * meanwhile.
+ * build adds a table's indexes; the copy's vocabulary (each word's rows, for completion) is counted from that
+ * index, and the copies are swapped in by one RENAME. Searches answer from the old index meanwhile.
  */
-import type { Pool, PoolConnection } from "mysql2/promise";
+import type { Pool, PoolConnection, RowDataPacket } from "mysql2/promise";
 import { searchKind } from "../catalog/search-words";
 import { LoadStream, streamingConnection } from "./load-stream";
 import {
@@ -20,6 +20,12 @@ import {
 
 const wordsBuild = "_build_search_words";
 const knownForBuild = "_build_search_known_for";
+const vocabularyBuild = "_build_search_vocabulary";
+/**
+ * Vocabulary rows (a word of one kind) written per INSERT … SELECT: a writeset of a few hundred KB, far below a
+ * Galera node's limit, however many rows of the index a common word has.
+ */
+const vocabularyBatch = 10_000;
 /** Entities read per batch: a primary-key range, then their akas or credits. */
 const defaultBatchSize = 2000;
 
@@ -77,6 +83,36 @@ function knownForLines(entities: EntityWords[]): string {
   return text;
 }
 
+/**
+ * Fills the copy's vocabulary: each (kind, word) with its rows, counted off the copy's word index in its order
+ * (word, kind), `batch` of them per INSERT … SELECT, server-side: one pass over the index that stops at the
+ * batch's end (no word crosses to node). The next batch starts after the last (word, kind) inserted: the highest
+ * word of the three kinds' (three lookups of the copy's primary key). Created, then filled: a Galera node
+ * refuses CREATE TABLE … SELECT.
+ */
+async function countVocabulary(writer: PoolConnection, batch: number, stopIfCancelled: () => void): Promise<void> {
+  await writer.query(
+    `CREATE TABLE ${vocabularyBuild} (kind TINYINT UNSIGNED NOT NULL,
+       word VARCHAR(40) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, word_rows INT UNSIGNED NOT NULL,
+       PRIMARY KEY (kind, word)) ENGINE=InnoDB`,
+  );
+  for (let word = "", kind = 0; ; ) {
+    stopIfCancelled();
+    const [inserted] = await writer.query(
+      `INSERT INTO ${vocabularyBuild} (kind, word, word_rows)
+       SELECT kind, word, COUNT(*) FROM ${wordsBuild} WHERE word > ? OR (word = ? AND kind > ?)
+        GROUP BY word, kind ORDER BY word, kind LIMIT ${batch}`,
+      [word, word, kind],
+    );
+    if ((inserted as unknown as { affectedRows: number }).affectedRows < batch) return;
+    const [last] = await writer.query<RowDataPacket[]>(
+      `SELECT kind, word FROM (SELECT kind, MAX(word) AS word FROM ${vocabularyBuild} GROUP BY kind) m
+        ORDER BY word DESC, kind DESC LIMIT 1`,
+    );
+    [word, kind] = [String(last[0]?.word), Number(last[0]?.kind)];
+  }
+}
+
 export async function buildSearchIndex(
   pool: Pool,
   options: {
@@ -86,6 +122,8 @@ export async function buildSearchIndex(
     /** Smaller batches, for tests that want every boundary between ranges crossed. */
     batchSize?: number;
     creditsPerTitle?: number;
+    /** Fewer vocabulary rows per statement, likewise (a word's kinds split between statements). */
+    vocabularyBatch?: number;
   },
 ): Promise<BuildCounts> {
   const range = { limit: options.batchSize ?? defaultBatchSize, creditsPerTitle: options.creditsPerTitle };
@@ -97,7 +135,7 @@ export async function buildSearchIndex(
     if (options.signal?.aborted) throw options.signal.reason ?? new Error("cancelled");
   };
   try {
-    await writer.query(`DROP TABLE IF EXISTS ${wordsBuild}, ${knownForBuild}`);
+    await writer.query(`DROP TABLE IF EXISTS ${wordsBuild}, ${knownForBuild}, ${vocabularyBuild}`);
     // Their primary keys only: the load appends in key order; the other index is added after.
     await writer.query(
       `CREATE TABLE ${wordsBuild} (kind TINYINT UNSIGNED NOT NULL, id INT UNSIGNED NOT NULL,
@@ -145,11 +183,16 @@ export async function buildSearchIndex(
     await writer.query(`ALTER TABLE ${wordsBuild} ADD KEY search_words_word (word, kind, popularity DESC, id)`);
     await writer.query(`ALTER TABLE ${knownForBuild} ADD KEY search_known_for_title (tid)`);
     counts.stages.index = (performance.now() - indexing) / 1000;
+    stopIfCancelled();
+    const counting = performance.now();
+    await countVocabulary(writer, options.vocabularyBatch ?? vocabularyBatch, stopIfCancelled);
+    counts.stages.vocabulary = (performance.now() - counting) / 1000;
     await writer.query(
       `RENAME TABLE search_words TO _old_search_words, ${wordsBuild} TO search_words,
-         search_known_for TO _old_search_known_for, ${knownForBuild} TO search_known_for`,
+         search_known_for TO _old_search_known_for, ${knownForBuild} TO search_known_for,
+         search_vocabulary TO _old_search_vocabulary, ${vocabularyBuild} TO search_vocabulary`,
     );
-    await writer.query("DROP TABLE _old_search_words, _old_search_known_for");
+    await writer.query("DROP TABLE _old_search_words, _old_search_known_for, _old_search_vocabulary");
     // What was noted up to this run is in the new index; later runs' notes (none while this run holds the lock) stay.
     for (;;) {
       const [done] = await writer.query("DELETE FROM search_dirty WHERE run_id <= ? LIMIT 20000", [options.upTo]);
@@ -160,7 +203,9 @@ export async function buildSearchIndex(
       [options.upTo],
     );
   } catch (error) {
-    await writer.query(`DROP TABLE IF EXISTS ${wordsBuild}, ${knownForBuild}`).catch(() => undefined);
+    await writer
+      .query(`DROP TABLE IF EXISTS ${wordsBuild}, ${knownForBuild}, ${vocabularyBuild}`)
+      .catch(() => undefined);
     throw error;
   } finally {
     reader.release();

@@ -86,12 +86,54 @@ const insertRows = 5000;
 const batchEntities = 500;
 
 /**
+ * How the word rows written change each word's count in search_vocabulary: +1 per row inserted, -1 per row
+ * deleted, words whose count stays (a row moved to another popularity step is deleted and inserted) left out.
+ */
+export function vocabularyDeltas(inserted: Iterable<string>, deleted: Iterable<string>): [string, number][] {
+  const delta = new Map<string, number>();
+  for (const w of inserted) delta.set(w, (delta.get(w) ?? 0) + 1);
+  for (const w of deleted) delta.set(w, (delta.get(w) ?? 0) - 1);
+  return [...delta].filter(([, d]) => d !== 0);
+}
+
+/**
+ * Applies the count changes of one batch to search_vocabulary, in the batch's transaction (the words and their
+ * counts commit together): the changes go into a temporary table, then one upsert adds them (a count taken
+ * below zero is an error, not a silent wrap: the table would have drifted), and the words whose count reached
+ * zero are deleted, so the table holds exactly the words the index holds.
+ */
+async function adjustVocabulary(connection: PoolConnection, kind: number, deltas: [string, number][]): Promise<void> {
+  if (deltas.length === 0) return;
+  for (let i = 0; i < deltas.length; i += insertRows) {
+    await connection.query("INSERT INTO _search_counts (word, delta) VALUES ?", [deltas.slice(i, i + insertRows)]);
+  }
+  await connection.query(
+    `INSERT INTO search_vocabulary (kind, word, word_rows) SELECT ?, d.word, GREATEST(d.delta, 0) FROM _search_counts d
+       ON DUPLICATE KEY UPDATE word_rows = search_vocabulary.word_rows + d.delta`,
+    [kind],
+  );
+  if (deltas.some(([, d]) => d < 0)) {
+    await connection.query(
+      `DELETE v FROM search_vocabulary v JOIN _search_counts d ON v.kind = ? AND v.word = d.word
+        WHERE d.delta < 0 AND v.word_rows = 0`,
+      [kind],
+    );
+  }
+  await connection.query("DELETE FROM _search_counts");
+}
+
+/**
  * Brings the words of these entities of one kind to what the tables hold now, writing only the difference: the
  * stored words are read by primary key (cheap), and only the words gone, new or moved to another popularity
  * step are deleted and inserted. Most rewrites change a word or two of a title among its akas' dozens, and each
- * written row costs a random write in the word index. Returns the rows written.
+ * written row costs a random write in the word index. The words' counts in search_vocabulary follow by exactly
+ * the rows written. Returns the rows written and the seconds the counts took.
  */
-async function rewrite(connection: PoolConnection, kind: number, ids: number[]): Promise<number> {
+async function rewrite(
+  connection: PoolConnection,
+  kind: number,
+  ids: number[],
+): Promise<{ words: number; vocabulary: number }> {
   const read = readers[kind] as (c: PoolConnection, keys: EntityKeys) => Promise<EntityBatch>;
   const { entities } = await read(connection, { ids });
   const [storedRows] = await connection.query<RowDataPacket[]>(
@@ -115,6 +157,11 @@ async function rewrite(connection: PoolConnection, kind: number, ids: number[]):
       const [id, word] = key.split("\t") as [string, string];
       return [kind, Number(id), word];
     });
+  const deltas = vocabularyDeltas(
+    inserts.map((i) => i[0]),
+    deletes.map((d) => d[2] as string),
+  );
+  let vocabulary = 0;
   await connection.beginTransaction();
   try {
     for (let i = 0; i < deletes.length; i += insertRows) {
@@ -131,6 +178,9 @@ async function rewrite(connection: PoolConnection, kind: number, ids: number[]):
         inserts.slice(i, i + insertRows),
       ]);
     }
+    const counting = performance.now();
+    await adjustVocabulary(connection, kind, deltas);
+    vocabulary = (performance.now() - counting) / 1000;
     if (kind === searchKind.person) {
       await connection.query("DELETE FROM search_known_for WHERE nid IN (?)", [ids]);
       const known = entities.flatMap((e) => (e.knownFor ?? []).map((tid) => [tid, e.id]));
@@ -141,7 +191,7 @@ async function rewrite(connection: PoolConnection, kind: number, ids: number[]):
     await connection.rollback().catch(() => undefined);
     throw error;
   }
-  return inserts.length + deletes.length;
+  return { words: inserts.length + deletes.length, vocabulary };
 }
 
 export interface SearchRefresh {
@@ -219,6 +269,7 @@ async function workOf(connection: PoolConnection, kind: number): Promise<number[
 async function refreshKind(pool: Pool, kind: number, ids: number[], signal: AbortSignal | undefined) {
   const connection = await pool.getConnection();
   let words = 0;
+  let vocabulary = 0;
   try {
     await connection.query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
     await connection.query("DROP TEMPORARY TABLE IF EXISTS _search_gone");
@@ -226,16 +277,23 @@ async function refreshKind(pool: Pool, kind: number, ids: number[], signal: Abor
       `CREATE TEMPORARY TABLE _search_gone (kind TINYINT UNSIGNED NOT NULL, id INT UNSIGNED NOT NULL,
          word VARCHAR(40) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, PRIMARY KEY (kind, id, word)) ENGINE=InnoDB`,
     );
+    await connection.query("DROP TEMPORARY TABLE IF EXISTS _search_counts");
+    await connection.query(
+      `CREATE TEMPORARY TABLE _search_counts (word VARCHAR(40) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL
+         PRIMARY KEY, delta INT NOT NULL) ENGINE=InnoDB`,
+    );
     for (let i = 0; i < ids.length; i += batchEntities) {
       checkSignal(signal);
-      words += await rewrite(connection, kind, ids.slice(i, i + batchEntities));
+      const done = await rewrite(connection, kind, ids.slice(i, i + batchEntities));
+      words += done.words;
+      vocabulary += done.vocabulary;
     }
-    await connection.query("DROP TEMPORARY TABLE IF EXISTS _search_gone");
+    await connection.query("DROP TEMPORARY TABLE IF EXISTS _search_gone, _search_counts");
   } finally {
     await connection.query("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ").catch(() => undefined);
     connection.release();
   }
-  return { entities: ids.length, words };
+  return { entities: ids.length, words, vocabulary };
 }
 
 /**
@@ -302,6 +360,8 @@ export async function refreshSearchIndex(
     );
     [counts.titles, counts.people, counts.casts] = done.map((d) => d.entities) as [number, number, number];
     counts.words = done.reduce((sum, d) => sum + d.words, 0);
+    // Seconds the three kinds spent on the vocabulary's counts, together (they run side by side).
+    stages.vocabulary = done.reduce((sum, d) => sum + d.vocabulary, 0);
     // The noted keys go in short batches: one large DELETE would be one large writeset on a Galera node.
     for (;;) {
       const [done] = await connection.query<RowDataPacket[]>(

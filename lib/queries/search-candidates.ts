@@ -8,7 +8,17 @@ import { searchKind } from "@/lib/catalog/search-words";
 import { titleFilterSql } from "./genres";
 import type { SearchFilters } from "./search";
 import { type Budget, bounded } from "./search-budget";
-import { typoVariants } from "./search-text";
+import { completionCount, likePrefix, typoVariants } from "./search-text";
+
+/**
+ * Vocabulary rows read per kind for a prefix, in word order, before the most common are picked: bounds a short
+ * prefix's read (the primary key's range of its words). Past it the completions are the most common of the
+ * first completionScan words in alphabetical order.
+ */
+const completionScan = 20_000;
+
+/** Popularity steps (tenths of a decade of votes, popularityStep) a word as typed is worth more than its variants. */
+const asTypedSteps = 10;
 
 /** Rows of a word counted up to this many: enough to tell a rare word from a common one. */
 const countCap = 10_000;
@@ -61,9 +71,12 @@ export async function candidateIds(
     .join("");
   const parts: string[] = [];
   const params: unknown[] = [];
-  for (const word of driver) {
+  for (const [i, word] of driver.entries()) {
+    // The word as typed (a group's first) is worth a decade of votes more than its typo variants and completions,
+    // as in the finer rank (search.ts, matchesExactly): its rows are not crowded out of the candidates by theirs.
+    const asTyped = i === 0 ? asTypedSteps : 0;
     parts.push(
-      `(SELECT w.id, w.popularity FROM search_words w${join}
+      `(SELECT w.id, w.popularity + ${asTyped} AS popularity FROM search_words w${join}
          WHERE w.word = ? AND w.kind = ?${exists}${where.sql}
          ORDER BY w.popularity DESC, w.id LIMIT ${limit})`,
     );
@@ -102,4 +115,30 @@ export async function typoGroups(pool: Pool, words: string[], budget: Budget) {
   const held = await existingWords(pool, [...new Set(variants.flat())], budget);
   const groups = words.map((w, i) => [w, ...(variants[i] ?? []).filter((v) => held.has(v))]);
   return groups.some((g) => g.length > 1) ? groups : undefined;
+}
+
+/**
+ * The most common words of each kind that start with `prefix` (without the prefix itself), completionCount of
+ * each: a range of search_vocabulary's primary key per kind, at most completionScan rows, ordered by how many
+ * rows of the index hold the word. The title search completes with titles' words, people with names, characters
+ * with cast lists' words.
+ */
+export async function completions(pool: Pool, prefix: string, budget: Budget): Promise<Map<number, string[]>> {
+  const kinds = [searchKind.title, searchKind.person, searchKind.characters];
+  const parts = kinds.map(
+    (kind) =>
+      `(SELECT kind, word, word_rows FROM
+         (SELECT kind, word, word_rows FROM search_vocabulary
+           WHERE kind = ${kind} AND word LIKE ? ESCAPE '!' AND word <> ? ORDER BY word LIMIT ${completionScan}) s
+        ORDER BY word_rows DESC, word LIMIT ${completionCount})`,
+  );
+  const rows = await bounded(
+    pool,
+    `SELECT kind, word FROM (${parts.join(" UNION ALL ")}) c ORDER BY kind, word_rows DESC, word`,
+    kinds.flatMap(() => [likePrefix(prefix), prefix]),
+    budget,
+  );
+  const out = new Map<number, string[]>();
+  for (const r of rows) out.set(Number(r.kind), [...(out.get(Number(r.kind)) ?? []), String(r.word)]);
+  return out;
 }

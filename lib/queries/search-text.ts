@@ -14,6 +14,37 @@ export const typoMinLength = 5;
 /** At most this many words of a query are looked up (each is a lookup per candidate). */
 export const maxQueryWords = 8;
 
+/** The last word typed is completed when it has at least this many letters: one letter matches too much to help. */
+export const completionMinLength = 2;
+
+/** How many completions of the last word join its group, the most common first. */
+export const completionCount = 6;
+
+/**
+ * The word still being typed: the text's last word, when the text ends in it (no space or punctuation after it)
+ * and it has completionMinLength letters or more, and it is one of the words searched for. Else undefined.
+ */
+export function completionPrefix(text: string, words: string[]): string | undefined {
+  if (!/[\p{L}\p{N}]$/u.test(text)) return undefined;
+  const last = wordsOf(text).at(-1);
+  if (last === undefined || [...last].length < completionMinLength || !words.includes(last)) return undefined;
+  return last;
+}
+
+/**
+ * A LIKE pattern (with `ESCAPE '!'`) for the words that start with `prefix`: its `%`, `_` and `!` escaped. Not a
+ * backslash: whether it escapes in SQL depends on the server's sql_mode.
+ */
+export function likePrefix(prefix: string): string {
+  return `${prefix.replace(/[!%_]/g, "!$&")}%`;
+}
+
+/** The groups with `extra` words added to the group of `word` (its completions), each word once. */
+export function withCompletions(groups: string[][], word: string | undefined, extra: string[] | undefined): string[][] {
+  if (word === undefined || !extra?.length) return groups;
+  return groups.map((g) => (g[0] === word ? [...g, ...extra.filter((w) => !g.includes(w))] : g));
+}
+
 /** The distinct words of a query, at most maxQueryWords of them. */
 export function searchWords(query: string): string[] {
   return [...new Set(wordsOf(query))].slice(0, maxQueryWords);

@@ -9,7 +9,8 @@
  * the exact popularity (numVotes; a person's known-for titles' votes) on a log scale, so that a famous title
  * beats look-alikes that match as well or better but have a hundredth of its votes. A word of five letters or
  * more may hold one typo: when the words as typed find fewer than `limit` answers, the search runs again with
- * the variants one edit away that the index holds beside each word.
+ * the variants one edit away that the index holds beside each word. The last word, while it is being typed (no
+ * space after it), is also completed: the most common words of each kind that start with it join its group.
  */
 import "server-only";
 import type { Pool, RowDataPacket } from "mysql2/promise";
@@ -17,10 +18,11 @@ import { knownForIds, searchKind } from "@/lib/catalog/search-words";
 import { getPool } from "@/lib/db";
 import { readThrough } from "./read-cache";
 import type { Budget } from "./search-budget";
-import { candidateIds, typoGroups } from "./search-candidates";
+import { candidateIds, completions, typoGroups } from "./search-candidates";
 import {
   bestMatch,
   characterNames,
+  completionPrefix,
   imdbKey,
   matchesAll,
   matchesExactly,
@@ -28,6 +30,7 @@ import {
   popularity,
   sameWords,
   searchWords,
+  withCompletions,
 } from "./search-text";
 
 export interface SearchTitle {
@@ -283,18 +286,27 @@ async function byKey(pool: Pool, key: { kind: "tt" | "nm"; id: number }): Promis
   return { titles: [], people, characters: [] };
 }
 
+/** The word being typed and its completions in each kind (completions in search-candidates.ts), if any. */
+interface Completion {
+  word: string | undefined;
+  byKind: Map<number, string[]>;
+}
+
 async function searchOnce(
   pool: Pool,
   query: string,
   groups: string[][],
+  completion: Completion,
   filters: SearchFilters,
   limit: number,
   budget: Budget,
 ) {
+  // Each kind's group of the word being typed gains that kind's completions.
+  const of = (kind: number) => withCompletions(groups, completion.word, completion.byKind.get(kind));
   const [titles, people, characters] = await Promise.all([
-    searchTitles(pool, query, groups, filters, limit, budget),
-    searchPeople(pool, query, groups, limit, budget),
-    searchCharacters(pool, query, groups, limit, budget),
+    searchTitles(pool, query, of(searchKind.title), filters, limit, budget),
+    searchPeople(pool, query, of(searchKind.person), limit, budget),
+    searchCharacters(pool, query, of(searchKind.characters), limit, budget),
   ]);
   return { titles, people, characters };
 }
@@ -312,12 +324,14 @@ export async function search(
 ): Promise<SearchResponse> {
   const query = text.trim();
   if (!query) return { titles: [], people: [], characters: [] };
+  // A space after the last word says it is finished (no completion): part of what was asked.
+  const finished = /\s$/.test(text);
   const answer = await readThrough(
     pool,
-    ["search", query, limit, filters],
+    ["search", query, finished, limit, filters],
     async () => {
       const budget: Budget = { timedOut: false };
-      return { response: await searchWithin(pool, query, limit, filters, budget), complete: !budget.timedOut };
+      return { response: await searchWithin(pool, text, limit, filters, budget), complete: !budget.timedOut };
     },
     (a) => a.complete,
   );
@@ -326,20 +340,25 @@ export async function search(
 
 async function searchWithin(
   pool: Pool,
-  query: string,
+  text: string,
   limit: number,
   filters: SearchFilters,
   budget: Budget,
 ): Promise<SearchResponse> {
   const none = { titles: [], people: [], characters: [] };
+  const query = text.trim();
   const key = imdbKey(query);
   if (key) return byKey(pool, key);
   const words = searchWords(query);
   if (words.length === 0) return none;
+  // The last word, while it is being typed (no space after it), is also a prefix of the words that complete it.
+  const word = completionPrefix(text, words);
+  const completion: Completion = { word, byKind: word ? await completions(pool, word, budget) : new Map() };
   const exact = await searchOnce(
     pool,
     query,
     words.map((w) => [w]),
+    completion,
     filters,
     limit,
     budget,
@@ -348,5 +367,5 @@ async function searchWithin(
   if (!thin || budget.timedOut) return exact;
   const wider = await typoGroups(pool, words, budget);
   if (!wider || budget.timedOut) return exact;
-  return searchOnce(pool, query, wider, filters, limit, budget);
+  return searchOnce(pool, query, wider, completion, filters, limit, budget);
 }

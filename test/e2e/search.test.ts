@@ -120,7 +120,8 @@ describe("search in the console", () => {
   it("suggests as one types in the top bar, and opens a suggestion", async () => {
     const { page, errors } = await openConsole(browser, "/");
     const box = page.getByLabel("Search titles, people and characters");
-    await box.pressSequentially("arrival train", { delay: 20 });
+    // "tra" still being typed: the search completes it ("train").
+    await box.pressSequentially("arrival tra", { delay: 20 });
     const suggestions = page.getByRole("listbox", { name: "Suggestions" });
     const arrival = suggestions.getByRole("option", { name: /The Arrival of a Train/ });
     await arrival.waitFor();

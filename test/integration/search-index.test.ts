@@ -2,7 +2,8 @@
  * The search index follows the mirror exactly: rounds of random files for the five tables its words and order
  * come from (titles renamed, akas, people, characters and votes added, changed and removed, votes crossing
  * popularity steps), each synced incrementally, after which search_words equals, row for row, a full build of
- * it from the same tables. The refresh rewrote only what the runs noted; the full build reads everything.
+ * it from the same tables. The refresh rewrote only what the runs noted; the full build reads everything. The
+ * vocabulary (each word's rows, for completion) equals a recount of search_words after every refresh and build.
  */
 import type { RowDataPacket } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -37,12 +38,32 @@ describe("the search index after incremental runs", () => {
     return rows.map((r) => `${r.word} ${r.kind} ${r.popularity} ${r.id}`);
   }
 
+  /** search_vocabulary as it is, and as a recount of search_words says it should be. */
+  async function vocabulary(): Promise<{ kept: string[]; recount: string[] }> {
+    const [kept] = await pool().query<RowDataPacket[]>(
+      "SELECT kind, word, word_rows FROM search_vocabulary ORDER BY kind, word",
+    );
+    const [recount] = await pool().query<RowDataPacket[]>(
+      "SELECT kind, word, COUNT(*) AS word_rows FROM search_words GROUP BY kind, word ORDER BY kind, word",
+    );
+    const lines = (rows: RowDataPacket[]) => rows.map((r) => `${r.kind} ${r.word} ${r.word_rows}`);
+    return { kept: lines(kept), recount: lines(recount) };
+  }
+
+  async function expectVocabularyExact(when: string) {
+    const { kept, recount } = await vocabulary();
+    expect(recount.length, when).toBeGreaterThan(10);
+    expect(kept, when).toEqual(recount);
+  }
+
   it("equals a full build of it after every round", async () => {
     const rng = new Rng(20261208);
     const titles = 30;
     const people = 20;
     const words = ["star", "wars", "godfather", "amélie", "Straße", "Le", "la", "bond", "JAMES", "x", "2001"];
-    const phrase = () => Array.from({ length: rng.range(1, 3) }, () => words[rng.int(words.length)]).join(" ");
+    // Rare words too ("once7"), held by a row or two: a change takes their count to zero, and their vocabulary row goes.
+    const word = () => (rng.unit() < 0.15 ? `once${rng.int(40)}` : words[rng.int(words.length)]);
+    const phrase = () => Array.from({ length: rng.range(1, 3) }, word).join(" ");
     const pick = (n: number, share: number) =>
       Array.from({ length: n }, (_, i) => i + 1).filter(() => rng.unit() < share);
     // Votes from a few decades, so that a round moves some titles across popularity steps and leaves others.
@@ -105,17 +126,22 @@ describe("the search index after incremental runs", () => {
     const [state] = await pool().query<RowDataPacket[]>("SELECT needs_build, built_by_run FROM search_state");
     expect(state[0]).toMatchObject({ needs_build: 0, built_by_run: first.id });
     expect((await indexRows()).length).toBeGreaterThan(50);
+    await expectVocabularyExact("first build");
     for (let round = 1; round <= 6; round++) {
       const summary = await sync(round, "incremental");
       expect(summary.status).toBe("succeeded");
       const [dirty] = await pool().query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM search_dirty");
       expect(Number(dirty[0]?.n), "every noted key taken in").toBe(0);
       const refreshed = await indexRows();
-      // Built in batches of two titles and cast lists cut every two credits (every kind of range boundary crossed), then as usual.
-      await buildSearchIndex(pool(), { upTo: summary.id, batchSize: 2, creditsPerTitle: 1 });
+      await expectVocabularyExact(`round ${round}, refreshed`);
+      // Built in batches of two titles, cast lists cut every two credits and three words counted at a time (every
+      // kind of range boundary crossed), then as usual.
+      await buildSearchIndex(pool(), { upTo: summary.id, batchSize: 2, creditsPerTitle: 1, vocabularyBatch: 3 });
       expect(await indexRows(), `round ${round}, small batches`).toEqual(refreshed);
+      await expectVocabularyExact(`round ${round}, built in small batches`);
       await buildSearchIndex(pool(), { upTo: summary.id });
       expect(await indexRows(), `round ${round}`).toEqual(refreshed);
+      await expectVocabularyExact(`round ${round}, built`);
     }
     expect(tableNames).toContain("title_ratings");
   });

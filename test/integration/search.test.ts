@@ -2,7 +2,7 @@
  * Search finds what people type among look-alikes (test/fixtures/search: famous titles, people and characters
  * among titles that sort first alphabetically and by key and have far fewer votes, akas, misspellings), after a
  * first build and again after an incremental run that renames, adds and deletes titles, akas, people and
- * characters: the FULLTEXT indexes follow every sync with nothing rebuilt.
+ * characters: the word index follows every sync with nothing rebuilt. The last word, while typed, is completed.
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -48,8 +48,8 @@ describe("search over a mirror kept in step", () => {
     it("finds a word anywhere in the title, and short words typed alone", async () => {
       expect(rank(await titleKeys("train"), "tt0000012")).toBeGreaterThanOrEqual(1);
       expect(rank(await titleKeys("train"), "tt0000012")).toBeLessThanOrEqual(3);
-      // Whole words: "train" is not "Trainspotting".
-      expect(await titleKeys("train")).not.toContain("tt0117951");
+      // Whole words once a space follows: "train " is not "Trainspotting".
+      expect(await titleKeys("train ")).not.toContain("tt0117951");
       expect((await titleKeys("up"))[0]).toBe("tt1049413");
     });
 
@@ -93,7 +93,34 @@ describe("search over a mirror kept in step", () => {
         primaryTitle: "Dr. No",
         startYear: 1962,
       });
-      expect(bond.map((c) => c.character)).not.toContain("James Bondurant");
+      // "bond" still being typed completes to "Bondurant", ranked below the exact name; not once a space follows.
+      expect(bond.map((c) => c.character).indexOf("James Bondurant")).toBeGreaterThan(0);
+      expect((await find("james bond ")).characters.map((c) => c.character)).not.toContain("James Bondurant");
+    });
+
+    it("completes the last word while it is being typed, the most popular completion first", async () => {
+      // Look-alikes: "Godfrey", "Godfrey's Return", "The Godforsaken"; "Star Walkers", "Star Watch", "A Star Was Born
+      // Again", and "Star War Heroes" (400,000 votes): words that complete "godf" and "wa" as well.
+      expect((await titleKeys("godf"))[0]).toBe("tt0068646");
+      expect(await titleKeys("godf")).toEqual(expect.arrayContaining(["tt0000115", "tt0000116", "tt0000117"]));
+      expect((await titleKeys("star wa"))[0]).toBe("tt0076759");
+      expect(await titleKeys("star wa")).toEqual(expect.arrayContaining(["tt0000105", "tt0000106", "tt0000107"]));
+      expect((await titleKeys("the godfa"))[0]).toBe("tt0068646");
+      expect((await personKeys("tom han"))[0]).toBe("nm0000158");
+      // Nothing completes once a space follows the word, nor a word of one letter.
+      expect(await titleKeys("godf ")).toEqual([]);
+      expect(await titleKeys("star w")).not.toContain("tt0076759");
+    });
+
+    it("ranks a word as typed above its completions, by a decade of votes", async () => {
+      // "war" as typed: "Star War Heroes" (400,000 votes) before "Star Wars" (1.4 M), whose "wars" only completes it.
+      const war = await titleKeys("star war");
+      expect(war[0]).toBe("tt0000107");
+      expect(rank(war, "tt0076759")).toBeGreaterThan(1);
+      // "Train" (2,000 votes) is exactly the query: before "Trainspotting" (700,000), a completion.
+      const train = await titleKeys("train");
+      expect(rank(train, "tt0000130")).toBe(1);
+      expect(rank(train, "tt0117951")).toBeGreaterThan(1);
     });
 
     it("goes straight to a row by its key", async () => {
@@ -163,7 +190,7 @@ describe("search over a mirror kept in step", () => {
         matched: "Il Padrino: Parte I",
       });
       expect(await personKeys("tom hanks")).toEqual(["nm0000158"]);
-      expect((await find("james bond")).characters.map((c) => c.tconst)).toEqual(["tt0055928"]);
+      expect((await find("james bond ")).characters.map((c) => c.tconst)).toEqual(["tt0055928"]);
       expect((await find("jimmy bond")).characters[0]).toMatchObject({ tconst: "tt0000160", character: "Jimmy Bond" });
     });
   });

@@ -139,6 +139,16 @@ describe("an upgrade from the previous release's schema", () => {
       "SELECT (SELECT COUNT(DISTINCT id) FROM search_words WHERE kind = 1) AS words, (SELECT COUNT(*) FROM title_basics WHERE primaryTitle REGEXP '[[:alnum:]]') AS titles",
     );
     expect(Number(indexed?.words)).toBe(Number(indexed?.titles));
+    // So was its vocabulary (0015), for completion: a word's rows as the index holds them.
+    const [vocabulary] = await query(
+      db.url,
+      `SELECT (SELECT COUNT(*) FROM search_vocabulary) AS words, (SELECT SUM(word_rows) FROM search_vocabulary) AS word_rows,
+        (SELECT COUNT(*) FROM (SELECT 1 FROM search_words GROUP BY kind, word) w) AS distinct_words,
+        (SELECT COUNT(*) FROM search_words) AS index_rows`,
+    );
+    expect(Number(vocabulary?.words)).toBeGreaterThan(0);
+    expect(Number(vocabulary?.words)).toBe(Number(vocabulary?.distinct_words));
+    expect(Number(vocabulary?.word_rows)).toBe(Number(vocabulary?.index_rows));
     runIds.push(first.id, second.id);
     for (const table of tableNames) await expectTableEqualsFile(db.url, table, text(older, datasets[table].file));
     await expectGenresEqualFile(db.url, text(older, "title.basics.tsv"));

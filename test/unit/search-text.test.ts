@@ -1,15 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { indexWords, popularityStep } from "../../lib/catalog/search-words";
+import { vocabularyDeltas } from "../../lib/etl/search-index";
 import { ranOutOfTime } from "../../lib/queries/search-budget";
 import {
   characterNames,
+  completionPrefix,
   hasSearchWords,
   imdbKey,
+  likePrefix,
   matchesAll,
   oneEditVariants,
   sameWords,
   searchWords,
   typoVariants,
+  withCompletions,
   wordsOf,
 } from "../../lib/queries/search-text";
 import { withTypo } from "../../scripts/bench/searches";
@@ -116,5 +120,49 @@ describe("a search statement that ran out of time", () => {
       }),
     ).toBe(true);
     expect(ranOutOfTime({ errno: 1064, message: "You have an error in your SQL syntax" })).toBe(false);
+  });
+});
+
+describe("completion of the last word", () => {
+  const prefixOf = (text: string) => completionPrefix(text, searchWords(text));
+
+  it("completes the last word only while it is being typed, from two letters", () => {
+    expect(prefixOf("godf")).toBe("godf");
+    expect(prefixOf("star wa")).toBe("wa");
+    expect(prefixOf("Le Fabuleux Amél")).toBe("amel");
+    expect(prefixOf("star wa ")).toBeUndefined();
+    expect(prefixOf("star wars:")).toBeUndefined();
+    expect(prefixOf("star w")).toBeUndefined();
+    expect(prefixOf("%%")).toBeUndefined();
+    // A ninth word is not searched for, so not completed either.
+    expect(prefixOf("a1 a2 a3 a4 a5 a6 a7 a8 nine")).toBeUndefined();
+  });
+
+  it("escapes LIKE's wildcards and its escape character", () => {
+    expect(likePrefix("godf")).toBe("godf%");
+    expect(likePrefix("a%b_c!d")).toBe("a!%b!_c!!d%");
+  });
+
+  it("adds the completions to the typed word's group, after it, once", () => {
+    expect(withCompletions([["star"], ["wa"]], "wa", ["wars", "war"])).toEqual([["star"], ["wa", "wars", "war"]]);
+    expect(withCompletions([["star"], ["warz", "wars"]], "warz", ["wars", "warzone"])).toEqual([
+      ["star"],
+      ["warz", "wars", "warzone"],
+    ]);
+    expect(withCompletions([["star"]], undefined, ["stars"])).toEqual([["star"]]);
+    expect(withCompletions([["star"]], "star", undefined)).toEqual([["star"]]);
+  });
+
+  it("counts the word rows a refresh writes by word, leaving out words whose count stays", () => {
+    // "star" moved popularity step (deleted and inserted): its count stays.
+    const deltas = vocabularyDeltas(["star", "wars", "wars", "new"], ["star", "old", "old", "wars"]);
+    expect(new Map(deltas)).toEqual(
+      new Map([
+        ["wars", 1],
+        ["new", 1],
+        ["old", -2],
+      ]),
+    );
+    expect(vocabularyDeltas([], [])).toEqual([]);
   });
 });

@@ -166,7 +166,7 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
     const { q, limit, ...filters } = parsed.data;
     answer = await search(q, limit, filters);
     // A key typed as such goes straight to its page.
-    const only = answer.titles.length + answer.people.length === 1 && /^(tt|nm)\d+$/i.test(q);
+    const only = answer.titles.length + answer.people.length === 1 && /^(tt|nm)\d+$/i.test(q.trim());
     if (only && answer.titles[0]) redirect(`/titles/${answer.titles[0].tconst}`);
     if (only && answer.people[0]) redirect(`/names/${answer.people[0].nconst}`);
   }
