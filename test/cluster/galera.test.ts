@@ -122,12 +122,32 @@ describe("the engine on a three-node Galera cluster", () => {
       const connection = await mysql.createConnection({ uri: onNode(db.url, index) });
       try {
         const [[state]] = (await connection.query(
-          "SELECT needs_build, built_by_run, (SELECT COUNT(*) FROM search_words) AS words, (SELECT COUNT(*) FROM search_dirty) AS dirty FROM search_state",
-        )) as unknown as [[{ needs_build: number; built_by_run: number; words: number; dirty: number }]];
+          `SELECT needs_build, built_by_run, (SELECT COUNT(*) FROM search_words) AS words,
+             (SELECT COUNT(*) FROM search_dirty) AS dirty, (SELECT COUNT(*) FROM search_vocabulary) AS vocabulary,
+             (SELECT COALESCE(SUM(word_rows), 0) FROM search_vocabulary) AS counted FROM search_state`,
+        )) as unknown as [
+          [
+            {
+              needs_build: number;
+              built_by_run: number;
+              words: number;
+              dirty: number;
+              vocabulary: number;
+              counted: number;
+            },
+          ],
+        ];
         const [[log]] = (await connection.query(
           "SELECT COUNT(*) AS failed FROM etl_run_log WHERE message LIKE 'search index update failed%'",
         )) as unknown as [[{ failed: number }]];
-        return { ...state, words: Number(state.words), dirty: Number(state.dirty), failed: Number(log.failed) };
+        return {
+          ...state,
+          words: Number(state.words),
+          dirty: Number(state.dirty),
+          vocabulary: Number(state.vocabulary),
+          counted: Number(state.counted),
+          failed: Number(log.failed),
+        };
       } finally {
         await connection.end();
       }
@@ -135,6 +155,9 @@ describe("the engine on a three-node Galera cluster", () => {
     const one = await indexOn(1);
     expect(one).toMatchObject({ needs_build: 0, built_by_run: first.id, dirty: 0, failed: 0 });
     expect(one.words).toBeGreaterThan(500);
+    // The completion vocabulary counts every row of the words, refreshed with them.
+    expect(one.counted).toBe(one.words);
+    expect(one.vocabulary).toBeGreaterThan(100);
     expect(await indexOn(3)).toEqual(one);
     // The refreshed index is the one a full build makes of the same tables (built again here, through node 1).
     await buildSearchIndex(getPool(db.url), { upTo: second.id });
