@@ -24,6 +24,9 @@ export interface MigrationProgress {
   /** The one running now, 1-based among the pending ones; undefined until its first statement shows. */
   index?: number;
   tag?: string;
+  /** The running statement, 1-based within its migration (0011 has one ALTER per table), and how many it has. */
+  statementIndex?: number;
+  statementCount?: number;
   /** The running statement's leading words (`ALTER TABLE \`title_akas\``), never its values. */
   statement?: string;
   /** How long the statement has run. */
@@ -99,7 +102,7 @@ const identifier = /^`?[\w$]+`?(\.`?[\w$]+`?)?$/;
  * then at most one plain name, comments dropped. Nothing after that, so no literal value can show.
  */
 export function statementHead(sql: string): string {
-  const text = collapse(sql.replace(/\/\*[\s\S]*?\*\//g, " ").replace(/(^|\n)\s*--[^\n]*/g, "\n"));
+  const text = collapse(sql.replace(/\/\*[\s\S]*?\*\//g, " ").replace(/^\s*(--|#)[^\n]*$/gm, " "));
   const words: string[] = [];
   for (const word of text.split(" ")) {
     if (keywords.has(word.toUpperCase())) {
@@ -129,18 +132,22 @@ export async function readMigrationProgress(
   );
   const from = Math.max(0, (previous?.index ?? 1) - 1);
   for (const row of rows) {
-    const info = collapse(String(row.INFO ?? row.info ?? ""));
+    const raw = String(row.INFO ?? row.info ?? "");
+    const info = collapse(raw);
     if (!info) continue;
     const key = info.slice(0, 200);
     // The first pending migration from the last one seen on that holds this statement (migrations only go forward).
     const found = pending.findIndex((m, i) => i >= from && m.statements.some((s) => s.includes(key)));
+    const statements = pending[found]?.statements ?? [];
     if (found < 0) continue;
     const timeMs = row.TIME_MS ?? row.time_ms;
     const progress: MigrationProgress = {
       total: pending.length,
       index: found + 1,
       tag: pending[found]?.tag,
-      statement: statementHead(info),
+      statementIndex: statements.findIndex((s) => s.includes(key)) + 1,
+      statementCount: statements.length,
+      statement: statementHead(raw),
       seconds: timeMs !== undefined ? Number(timeMs) / 1000 : Number(row.TIME ?? row.time ?? 0),
     };
     const maxStage = Number(row.MAX_STAGE ?? 0);
@@ -159,7 +166,9 @@ export function describeProgress(progress: MigrationProgress): string {
   if (!progress.tag) return `${progress.total} migration${progress.total === 1 ? "" : "s"} to apply, starting`;
   const migration = `migration ${progress.tag} (${progress.index} of ${progress.total})`;
   if (!progress.statement) return `${migration}, between statements`;
-  const parts = [`${migration}: ${progress.statement}`];
+  const which =
+    (progress.statementCount ?? 0) > 1 ? ` (statement ${progress.statementIndex} of ${progress.statementCount})` : "";
+  const parts = [`${migration}: ${progress.statement}${which}`];
   if (progress.maxStage) {
     parts.push(`stage ${progress.stage} of ${progress.maxStage}, ${(progress.percent ?? 0).toFixed(1)} %`);
   }

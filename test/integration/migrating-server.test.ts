@@ -95,7 +95,7 @@ describe("the placeholder while migrations run", () => {
     }
     expect(page?.status).toBe(503);
     expect(html).toContain("Upgrading the database");
-    expect(html).toContain(`migration ${tag} (1 of 1): SELECT, running`);
+    expect(html).toContain(`migration ${tag} (1 of 1): SELECT (statement 1 of 2), running`);
     expect(html).toContain('http-equiv="refresh"');
     expect(html).not.toContain(literal);
     expect(html).not.toContain("mysql://");
@@ -128,7 +128,9 @@ describe("the placeholder while migrations run", () => {
       ),
     ).toBe(1);
     expect(await count(db.url, "SELECT COUNT(*) AS n FROM etl_runs")).toBe(runsBefore);
-    expect(lines.some((line) => line.startsWith(`Migrating: migration ${tag} (1 of 1): SELECT, running`))).toBe(true);
+    expect(
+      lines.some((line) => line.startsWith(`Migrating: migration ${tag} (1 of 1): SELECT (statement 1 of 2), running`)),
+    ).toBe(true);
     expect(lines.at(-1)).toMatch(/^Database upgraded in \d+\.\d s\.$/);
   });
 
