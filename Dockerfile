@@ -18,13 +18,14 @@ FROM deps AS build
 ENV NEXT_TELEMETRY_DISABLED=1
 COPY . .
 # The console's production build and three esbuild outputs that run on plain Node.js: the engine's CLI
-# (.cache/etl-cli.mjs, as `npm run etl` builds it), `npm start`'s script with its server and next.config (Next would need
-# SWC to read a .ts config). Then only production packages stay, without the optional platform binaries
-# (SWC, esbuild, sharp), which only building and image optimisation use.
+# (.cache/etl-cli.mjs, as `npm run etl` builds it), `npm start`'s script with its server, and next.config with the
+# files it imports (Next would need SWC to read a .ts config). Then only production packages stay, without the
+# optional platform binaries (SWC, esbuild, sharp), which only building and image optimisation use.
 RUN npm run build && npm run etl:build \
  && npx esbuild scripts/start.ts --bundle --platform=node --format=esm --packages=external \
       --outfile=.cache/start.mjs --log-level=warning \
- && npx esbuild next.config.ts --format=esm --outfile=.cache/next.config.mjs --log-level=warning \
+ && npx esbuild next.config.ts --bundle --platform=node --packages=external --format=esm \
+      --outfile=.cache/next.config.mjs --log-level=warning \
  && rm -rf .next/cache \
  && npm prune --omit=dev --omit=optional --no-audit --no-fund --loglevel=warn
 

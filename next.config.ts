@@ -1,13 +1,5 @@
 import type { NextConfig } from "next";
-
-/** Sent with every answer, static assets included; the Content-Security-Policy comes from proxy.ts (it needs a nonce). */
-const securityHeaders = [
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "Referrer-Policy", value: "same-origin" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
-  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
-];
+import { securityHeaders } from "./lib/security-headers";
 
 /**
  * Next keeps a copy of each request body for the proxy, up to this many bytes (10 MB by default), and drops the

@@ -1,15 +1,15 @@
 /**
- * `npm start`: the private database (unless DATABASE_URL is set), migrations, a production build when
- * the sources are newer than the last one, then the console on HOST:PORT (this script again with `--serve`, in a
- * process of its own: scripts/serve.ts). `--dev` serves Next's development server instead; `--prebuilt` (the
+ * `npm start`: the private database (unless DATABASE_URL is set), migrations (with a placeholder page on HOST:PORT
+ * while any are pending: scripts/migrating-server.ts), a production build when the sources are newer than the last
+ * one, then the console on HOST:PORT (this script again with `--serve`, in a process of its own: scripts/serve.ts). `--dev` serves Next's development server instead; `--prebuilt` (the
  * container image) skips the build check, since the image holds no dev dependencies to rebuild with.
  */
 import { spawn } from "node:child_process";
-import { migrateDatabase } from "../lib/db/migrate";
 import { resolveDatabaseUrl } from "../lib/db/private-server";
 import { env } from "../lib/env";
 import { engineEnv } from "../lib/etl/engine-memory";
 import { buildConsoleIfStale } from "./console-build";
+import { migrateWhileServing } from "./migrating-server";
 
 const loopback = ["127.0.0.1", "localhost", "::1"];
 if (!loopback.includes(env.HOST) && !env.ADMIN_PASSWORD && !env.ADMIN_TOKEN) {
@@ -30,7 +30,9 @@ if (process.argv.includes("--serve")) {
 async function startConsoleWithDatabase(): Promise<void> {
   const prebuilt = process.argv.includes("--prebuilt");
   const url = await resolveDatabaseUrl();
-  await migrateDatabase(url);
+  // Pending migrations run with a placeholder on HOST:PORT that says how far they are (scripts/migrating-server.ts).
+  const loopbackOnly = !env.ADMIN_PASSWORD && !env.ADMIN_TOKEN;
+  await migrateWhileServing(url, { host: env.HOST, port: env.PORT, loopbackOnly });
   const childEnv = { ...process.env, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: "1" };
 
   if (!dev && !prebuilt && !buildConsoleIfStale(childEnv)) process.exit(1);
