@@ -37,7 +37,14 @@ const placeholderPolicy =
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function page(progress: MigrationProgress): string {
+/**
+ * The page. With a login set (ADMIN_PASSWORD / ADMIN_TOKEN) the console may be reached from elsewhere and the
+ * placeholder cannot check the login, so it says only that an upgrade runs; the progress is in the start log.
+ */
+function page(progress: MigrationProgress | undefined): string {
+  const now = progress
+    ? `<p><strong>Now:</strong> <code>${escapeHtml(describeProgress(progress))}</code></p>`
+    : "<p>How far it is: the console's start log, every 10 s.</p>";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="${retrySeconds}">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Upgrading the database · IMDb Sync Console</title>
@@ -47,7 +54,7 @@ code{background:#eef2f6;padding:.1rem .3rem;border-radius:3px}</style></head>
 <p>The console applies its database migrations before it serves pages. A migration that rebuilds the IMDb tables
 takes a while on a large mirror (about an hour at full size); this page refreshes itself every ${retrySeconds} s and
 the console appears here when it is done.</p>
-<p><strong>Now:</strong> <code>${escapeHtml(describeProgress(progress))}</code></p>
+${now}
 </body></html>
 `;
 }
@@ -97,7 +104,7 @@ export async function startMigratingServer(
     if (path === "/api/health" && (method === "GET" || method === "HEAD")) {
       respond(request, response, 503, "application/json", JSON.stringify({ status: "migrating" }), retry);
     } else if (method === "GET" || method === "HEAD") {
-      respond(request, response, 503, "text/html; charset=utf-8", page(progress()), retry);
+      respond(request, response, 503, "text/html; charset=utf-8", page(loopbackOnly ? progress() : undefined), retry);
     } else {
       const body = {
         status: "migrating",

@@ -13,7 +13,7 @@ import mysql, { type RowDataPacket } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrationsFolder } from "../../lib/db/migrate";
 import { freePort } from "../../lib/free-port";
-import { migrateWhileServing } from "../../scripts/migrating-server";
+import { closeServer, migrateWhileServing, startMigratingServer } from "../../scripts/migrating-server";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 
 const tag = "9001_slow_test";
@@ -150,6 +150,22 @@ describe("the placeholder while migrations run", () => {
       expect(lines).toEqual([]);
     } finally {
       await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
+  it("with a login set, shows no progress (it cannot check the login) and still answers 503", async () => {
+    const port = await freePort();
+    const progress = { total: 1, index: 1, tag: "0011_stored_keys", statement: "ALTER TABLE `title_principals`" };
+    const server = await startMigratingServer("127.0.0.1", port, false, () => progress);
+    try {
+      const page = await fetch(`http://127.0.0.1:${port}/runs`);
+      const html = await page.text();
+      expect(page.status).toBe(503);
+      expect(html).toContain("Upgrading the database");
+      expect(html).not.toContain("title_principals");
+      expect(html).not.toContain("0011");
+    } finally {
+      await closeServer(server);
     }
   });
 });
