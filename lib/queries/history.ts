@@ -186,11 +186,19 @@ async function ratingPoints(pool: Pool, tid: number): Promise<RatingPoint[]> {
 export const historyLimit = 500;
 
 /** The newest logged changes of the given (table, key number[, ordering]) rows, with their runs' times. */
-async function changesOfKeys(pool: Pool, where: string, params: unknown[], join = ""): Promise<DatedChange[]> {
+/** The log and its runs; a caller may put the rows that drive the read before them (`from`). */
+const changesWithRuns = "etl_changes c JOIN etl_runs r ON r.id = c.run_id";
+
+async function changesOfKeys(
+  pool: Pool,
+  where: string,
+  params: unknown[],
+  from = changesWithRuns,
+): Promise<DatedChange[]> {
   const [rows] = await pool.query<RowDataPacket[]>(
     `SELECT c.run_id, COALESCE(r.started_at, r.created_at) AS at, c.table_name, c.key_number, c.ordering, c.kind,
             c.changed_columns
-       FROM etl_changes c JOIN etl_runs r ON r.id = c.run_id ${join}
+       FROM ${from}
       WHERE ${where}
       ORDER BY c.run_id DESC, c.table_name, c.ordering LIMIT ${historyLimit}`,
     params,
@@ -229,13 +237,16 @@ async function readNameHistory(nconst: string, pool: Pool) {
   if (key?.prefix !== "nm") return undefined;
   const [own, credits] = await Promise.all([
     changesOfKeys(pool, "c.table_name = 'name_basics' AND c.key_number = ?", [key.number]),
-    // Driven by the person's credits (the nconst index), each looked up in the log by its key: the semi-join
-    // `(key_number, ordering) IN (SELECT …)` read the whole log of title_principals for a prolific person.
+    // Driven by the person's credits (the nconst index), each looked up in the log by its key (etl_changes_key),
+    // in that order by STRAIGHT_JOIN: left to choose, the server read the log of every principals change of every
+    // run first (745 k rows, 1.3 s for a person with 3,300 credits at 0.1x).
     changesOfKeys(
       pool,
-      "c.table_name = 'title_principals' AND p.nconst = ?",
+      "p.nconst = ?",
       [nconst],
-      "JOIN title_principals p ON p.tid = c.key_number AND p.ordering = c.ordering",
+      `title_principals p STRAIGHT_JOIN etl_changes c
+         ON c.table_name = 'title_principals' AND c.key_number = p.tid AND c.ordering = p.ordering
+       JOIN etl_runs r ON r.id = c.run_id`,
     ),
   ]);
   const changes = [...own, ...credits].sort((a, b) => b.runId - a.runId).slice(0, historyLimit);
