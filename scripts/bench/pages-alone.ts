@@ -5,6 +5,7 @@
  * after a sync is. The bench's own "alone" column is with the cache on (its warm-up fills it).
  */
 import { readFileSync } from "node:fs";
+import { buildConsoleIfStale } from "../console-build";
 import { startConsole } from "../console-server";
 import { percentile } from "./console-load";
 
@@ -13,14 +14,16 @@ if (!databaseUrl) throw new Error("usage: pages-alone.ts DATABASE_URL [RESULTS_J
 const results = JSON.parse(readFileSync(resultsFile, "utf8")) as {
   consoleLoad: { pages: { page: string; path: string }[] };
 };
-const server = await startConsole({
+const env = {
   ...process.env,
   DATABASE_URL: databaseUrl,
   ADMIN_PASSWORD: "",
   ADMIN_TOKEN: "",
   LOG_LEVEL: "warn",
   READ_CACHE_SIZE: "0",
-});
+};
+if (!buildConsoleIfStale(env)) throw new Error("next build failed");
+const server = await startConsole(env);
 try {
   for (const { page, path } of results.consoleLoad.pages) {
     const times: number[] = [];
