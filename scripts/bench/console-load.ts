@@ -54,7 +54,8 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank))] as number;
 }
 
-async function alone(url: string): Promise<{ ms: number; bytes: number }> {
+/** A page requested alone: the median of 5 after a warm-up, and its size. */
+export async function alone(url: string): Promise<{ ms: number; bytes: number }> {
   const times: number[] = [];
   let bytes = 0;
   for (let i = 0; i < 6; i++) {

@@ -2,12 +2,12 @@
  * `npx tsx scripts/bench/pages-alone.ts DATABASE_URL [RESULTS_JSON]`: every page of the bench's console step
  * (its paths, from a bench results file) requested alone on a quiet console, median of 5 after a warm-up, with
  * the read cache off (READ_CACHE_SIZE=0): what a page costs when its answer is not cached, as the first visit
- * after a sync is. The bench's own "alone" column is with the cache on (its warm-up fills it).
+ * after a sync is. The bench's own "alone" column (the same measurement) is with the cache on: its warm-up fills it.
  */
 import { readFileSync } from "node:fs";
 import { buildConsoleIfStale } from "../console-build";
 import { startConsole } from "../console-server";
-import { percentile } from "./console-load";
+import { alone } from "./console-load";
 
 const [databaseUrl, resultsFile = "bench-results/latest-0.1.json"] = process.argv.slice(2);
 if (!databaseUrl) throw new Error("usage: pages-alone.ts DATABASE_URL [RESULTS_JSON]");
@@ -26,18 +26,8 @@ if (!buildConsoleIfStale(env)) throw new Error("next build failed");
 const server = await startConsole(env);
 try {
   for (const { page, path } of results.consoleLoad.pages) {
-    const times: number[] = [];
-    for (let i = 0; i < 6; i++) {
-      const started = performance.now();
-      const response = await fetch(`${server.baseUrl}${path}`);
-      await response.arrayBuffer();
-      if (!response.ok) throw new Error(`${path} answered ${response.status}`);
-      if (i > 0) times.push(performance.now() - started);
-    }
-    times.sort((a, b) => a - b);
-    console.log(
-      `${page.padEnd(24)} p50 ${percentile(times, 50).toFixed(1).padStart(7)} ms  max ${percentile(times, 100).toFixed(1).padStart(7)} ms`,
-    );
+    const { ms, bytes } = await alone(`${server.baseUrl}${path}`);
+    console.log(`${page.padEnd(24)} ${ms.toFixed(1).padStart(7)} ms  ${(bytes / 1024).toFixed(0).padStart(4)} KB`);
   }
 } finally {
   server.stop();
