@@ -169,10 +169,10 @@ async function main() {
       } else await laptop.screenshot({ path: target, fullPage: !page.firstScreen });
       console.log(`docs/screenshots/${page.file}`);
     }
-    // The top bar's suggestions as one types, the second one active (the ARIA combobox's arrow keys).
+    // The top bar's suggestions as one types ("tra" still being typed: completed), the second one active (arrow keys).
     await laptop.goto(`${baseUrl}/`, { waitUntil: "networkidle" });
     const box = laptop.getByRole("combobox", { name: "Search titles, people and characters" });
-    await box.pressSequentially("arrival train", { delay: 30 });
+    await box.pressSequentially("arrival tra", { delay: 30 });
     await laptop.getByRole("option").first().waitFor();
     await box.press("ArrowDown");
     await box.press("ArrowDown");
