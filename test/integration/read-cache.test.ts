@@ -148,4 +148,22 @@ describe("the read cache", () => {
     expect(await finishRun(getDb(db.url), runId, "cancelled")).toBe(true);
     expect(await votes()).toBe(top.numVotes + 2);
   });
+
+  it("while a run is active, serves the answer on past READ_CACHE_RUN_SECONDS while its re-read still runs", async () => {
+    const runId = await queueRun(db.url, { mode: "incremental", source: "sample", tables: ["title_ratings"] });
+    const slowly = (value: number) => async () => {
+      await sleep(3500);
+      return value;
+    };
+    expect(await readThrough(pool, ["slow re-read"], async () => 1)).toBe(1);
+    await sleep(2100);
+    // Past half the bound: the answer, and a re-read that takes 3.5 s begins.
+    expect(await readThrough(pool, ["slow re-read"], slowly(2))).toBe(1);
+    await sleep(2100);
+    // Past the bound (4 s) with the re-read still running: the answer at once, not a wait for the re-read.
+    const started = performance.now();
+    expect(await readThrough(pool, ["slow re-read"], slowly(3))).toBe(1);
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(await finishRun(getDb(db.url), runId, "cancelled")).toBe(true);
+  });
 });
