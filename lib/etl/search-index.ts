@@ -201,7 +201,7 @@ export interface SearchRefresh {
   casts: number;
   words: number;
   seconds: number;
-  /** Seconds per stage (reading and writing each kind, the word index), where measured. */
+  /** Seconds per stage (each kind read and written, the moved titles, the word index, the vocabulary), where measured. */
   stages?: Record<string, number>;
 }
 
@@ -349,7 +349,8 @@ export async function refreshSearchIndex(
     // The three kinds side by side, each on a connection of its own: they write apart (the primary key starts
     // with the kind), and READ COMMITTED keeps their deletes from gap-locking the word index against each other.
     const kinds = [searchKind.title, searchKind.person, searchKind.characters];
-    const work = await Promise.all(kinds.map((kind) => workOf(connection, kind)));
+    const work: number[][] = [];
+    for (const kind of kinds) work.push(await workOf(connection, kind));
     const done = await Promise.all(
       kinds.map(async (kind, i) => {
         const kindStarted = performance.now();

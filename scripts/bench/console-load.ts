@@ -83,17 +83,25 @@ async function hammer(url: string, connections: number, seconds: number) {
   return { result, latencies };
 }
 
-export async function measureConsoleLoad(options: ConsoleLoadOptions): Promise<PageLoad[]> {
-  // Open access (no login): the bench measures pages, not the login form.
+/**
+ * The console on `databaseUrl` for measuring, built first when its sources changed; open access (no login): the
+ * bench measures pages, not the login form. `extra`: more settings (READ_CACHE_SIZE=0 for cold pages).
+ */
+export async function startBenchConsole(databaseUrl: string, extra: Record<string, string> = {}) {
   const env = {
     ...process.env,
-    DATABASE_URL: options.databaseUrl,
+    DATABASE_URL: databaseUrl,
     ADMIN_PASSWORD: "",
     ADMIN_TOKEN: "",
     LOG_LEVEL: "warn",
+    ...extra,
   };
   if (!buildConsoleIfStale(env)) throw new Error("next build failed");
-  const server = await startConsole(env);
+  return startConsole(env);
+}
+
+export async function measureConsoleLoad(options: ConsoleLoadOptions): Promise<PageLoad[]> {
+  const server = await startBenchConsole(options.databaseUrl);
   try {
     const quiet = new Map<string, { ms: number; bytes: number }>();
     for (const page of options.pages) quiet.set(page.path, await alone(`${server.baseUrl}${page.path}`));

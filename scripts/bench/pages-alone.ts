@@ -5,25 +5,14 @@
  * after a sync is. The bench's own "alone" column (the same measurement) is with the cache on: its warm-up fills it.
  */
 import { readFileSync } from "node:fs";
-import { buildConsoleIfStale } from "../console-build";
-import { startConsole } from "../console-server";
-import { alone } from "./console-load";
+import { alone, startBenchConsole } from "./console-load";
 
 const [databaseUrl, resultsFile = "bench-results/latest-0.1.json"] = process.argv.slice(2);
 if (!databaseUrl) throw new Error("usage: pages-alone.ts DATABASE_URL [RESULTS_JSON]");
 const results = JSON.parse(readFileSync(resultsFile, "utf8")) as {
   consoleLoad: { pages: { page: string; path: string }[] };
 };
-const env = {
-  ...process.env,
-  DATABASE_URL: databaseUrl,
-  ADMIN_PASSWORD: "",
-  ADMIN_TOKEN: "",
-  LOG_LEVEL: "warn",
-  READ_CACHE_SIZE: "0",
-};
-if (!buildConsoleIfStale(env)) throw new Error("next build failed");
-const server = await startConsole(env);
+const server = await startBenchConsole(databaseUrl, { READ_CACHE_SIZE: "0" });
 try {
   for (const { page, path } of results.consoleLoad.pages) {
     const { ms, bytes } = await alone(`${server.baseUrl}${path}`);
